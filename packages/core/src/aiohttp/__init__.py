@@ -1,0 +1,306 @@
+"""aiohttp's API, installed in parts: the facade of the ``aiohttp`` package.
+
+Several aiotide distributions install modules into this one package; only
+aiotide-core ships this file. It imports nothing but the standard library:
+every public name below is looked up in ``_EXPORTS`` and imported from its
+module on first use, so ``import aiohttp`` stays cheap and a name whose
+distribution is absent raises an ``ImportError`` naming what to install.
+
+To add a public name: add it to ``_EXPORTS`` (name -> module), to the static
+``__all__`` that type checkers read, and, once its module exists, to the
+``TYPE_CHECKING`` re-exports.
+"""
+
+from __future__ import annotations
+
+from pkgutil import extend_path
+from typing import TYPE_CHECKING
+
+from ._aiotide_version import __version__ as __aiotide_version__  # noqa: F401
+from ._facade import LazyExports
+
+# Editable installs keep each distribution's modules in its own src/aiohttp;
+# this joins them into one package (DESIGN.md rule 1).
+__path__ = extend_path(__path__, __name__)
+
+#: The aiohttp API level aiotide implements; plugins compare against it.
+#: aiotide's own version (the distributions' version) is ``__aiotide_version__``.
+__version__ = "3.14.0"
+
+#: Each public top-level name of aiohttp 3.14 and the module that defines it;
+#: ``_facade.MODULE_DISTRIBUTIONS`` says which distribution ships the module.
+_EXPORTS: dict[str, str] = {
+    "hdrs": "hdrs",
+    # client
+    "BaseConnector": "connector",
+    "ClientConnectionError": "client_exceptions",
+    "ClientConnectionResetError": "client_exceptions",
+    "ClientConnectorCertificateError": "client_exceptions",
+    "ClientConnectorDNSError": "client_exceptions",
+    "ClientConnectorError": "client_exceptions",
+    "ClientConnectorSSLError": "client_exceptions",
+    "ClientError": "client_exceptions",
+    "ClientHttpProxyError": "client_exceptions",
+    "ClientOSError": "client_exceptions",
+    "ClientPayloadError": "client_exceptions",
+    "ClientProxyConnectionError": "client_exceptions",
+    "ClientResponse": "client_reqrep",
+    "ClientRequest": "client_reqrep",
+    "ClientResponseError": "client_exceptions",
+    "ClientSSLError": "client_exceptions",
+    "ClientSession": "client",
+    "ClientTimeout": "client",
+    "ClientWebSocketResponse": "client_ws",
+    "ClientWSTimeout": "client_ws",
+    "ConnectionTimeoutError": "client_exceptions",
+    "ContentTypeError": "client_exceptions",
+    "Fingerprint": "client_reqrep",
+    "InvalidURL": "client_exceptions",
+    "InvalidUrlClientError": "client_exceptions",
+    "InvalidUrlRedirectClientError": "client_exceptions",
+    "NamedPipeConnector": "connector",
+    "NonHttpUrlClientError": "client_exceptions",
+    "NonHttpUrlRedirectClientError": "client_exceptions",
+    "RedirectClientError": "client_exceptions",
+    "RequestInfo": "client_reqrep",
+    "ServerConnectionError": "client_exceptions",
+    "ServerDisconnectedError": "client_exceptions",
+    "ServerFingerprintMismatch": "client_exceptions",
+    "ServerTimeoutError": "client_exceptions",
+    "SocketTimeoutError": "client_exceptions",
+    "TCPConnector": "connector",
+    "TooManyRedirects": "client_exceptions",
+    "UnixConnector": "connector",
+    "UploadAbortedError": "client_exceptions",
+    "UploadTracker": "client_reqrep",
+    "WSMessageTypeError": "client_exceptions",
+    "WSServerHandshakeError": "client_exceptions",
+    "request": "client",
+    # connector
+    "AddrInfoType": "connector",
+    "SocketFactoryType": "connector",
+    # client middlewares
+    "ClientHandlerType": "client_middlewares",
+    "ClientMiddlewareType": "client_middlewares",
+    "DigestAuthMiddleware": "client_middleware_digest_auth",
+    # cookiejar
+    "CookieJar": "cookiejar",
+    "DummyCookieJar": "cookiejar",
+    # formdata
+    "FormData": "formdata",
+    # helpers
+    "BasicAuth": "helpers",
+    "ChainMapProxy": "helpers",
+    "ETag": "helpers",
+    "encode_basic_auth": "helpers",
+    # compression
+    "set_zlib_backend": "compression_utils",
+    # http
+    "HttpVersion": "http",
+    "HttpVersion10": "http",
+    "HttpVersion11": "http",
+    # websocket
+    "WSCloseCode": "http_websocket",
+    "WSMessage": "http_websocket",
+    "WSMsgType": "http_websocket",
+    "WebSocketError": "http_websocket",
+    # multipart
+    "BadContentDispositionHeader": "multipart",
+    "BadContentDispositionParam": "multipart",
+    "BodyPartReader": "multipart",
+    "MultipartReader": "multipart",
+    "MultipartWriter": "multipart",
+    "content_disposition_filename": "multipart",
+    "parse_content_disposition": "multipart",
+    # payload
+    "AsyncIterablePayload": "payload",
+    "BufferedReaderPayload": "payload",
+    "BytesIOPayload": "payload",
+    "BytesPayload": "payload",
+    "IOBasePayload": "payload",
+    "JsonPayload": "payload",
+    "PAYLOAD_REGISTRY": "payload",
+    "Payload": "payload",
+    "StringIOPayload": "payload",
+    "StringPayload": "payload",
+    "TextIOPayload": "payload",
+    "get_payload": "payload",
+    "payload_type": "payload",
+    "streamer": "payload_streamer",
+    # resolver
+    "AsyncResolver": "resolver",
+    "DefaultResolver": "resolver",
+    "ThreadedResolver": "resolver",
+    # streams
+    "DataQueue": "streams",
+    "EMPTY_PAYLOAD": "streams",
+    "EofStream": "streams",
+    "FlowControlDataQueue": "streams",
+    "StreamReader": "streams",
+    # tracing
+    "TraceConfig": "tracing",
+    "TraceConnectionCreateEndParams": "tracing",
+    "TraceConnectionCreateStartParams": "tracing",
+    "TraceConnectionQueuedEndParams": "tracing",
+    "TraceConnectionQueuedStartParams": "tracing",
+    "TraceConnectionReuseconnParams": "tracing",
+    "TraceDnsCacheHitParams": "tracing",
+    "TraceDnsCacheMissParams": "tracing",
+    "TraceDnsResolveHostEndParams": "tracing",
+    "TraceDnsResolveHostStartParams": "tracing",
+    "TraceRequestChunkSentParams": "tracing",
+    "TraceRequestEndParams": "tracing",
+    "TraceRequestExceptionParams": "tracing",
+    "TraceRequestHeadersSentParams": "tracing",
+    "TraceRequestRedirectParams": "tracing",
+    "TraceRequestStartParams": "tracing",
+    "TraceResponseChunkReceivedParams": "tracing",
+    # gunicorn workers
+    "GunicornUVLoopWebWorker": "worker",
+    "GunicornWebWorker": "worker",
+}
+
+if TYPE_CHECKING:
+    # What type checkers see; the runtime resolves the same names lazily.
+    # Each distribution's names join this block as its modules are written.
+    from . import hdrs as hdrs
+    from .http import HttpVersion as HttpVersion
+    from .http import HttpVersion10 as HttpVersion10
+    from .http import HttpVersion11 as HttpVersion11
+
+    __all__ = (
+        "hdrs",
+        # client
+        "BaseConnector",
+        "ClientConnectionError",
+        "ClientConnectionResetError",
+        "ClientConnectorCertificateError",
+        "ClientConnectorDNSError",
+        "ClientConnectorError",
+        "ClientConnectorSSLError",
+        "ClientError",
+        "ClientHttpProxyError",
+        "ClientOSError",
+        "ClientPayloadError",
+        "ClientProxyConnectionError",
+        "ClientResponse",
+        "ClientRequest",
+        "ClientResponseError",
+        "ClientSSLError",
+        "ClientSession",
+        "ClientTimeout",
+        "ClientWebSocketResponse",
+        "ClientWSTimeout",
+        "ConnectionTimeoutError",
+        "ContentTypeError",
+        "Fingerprint",
+        "InvalidURL",
+        "InvalidUrlClientError",
+        "InvalidUrlRedirectClientError",
+        "NamedPipeConnector",
+        "NonHttpUrlClientError",
+        "NonHttpUrlRedirectClientError",
+        "RedirectClientError",
+        "RequestInfo",
+        "ServerConnectionError",
+        "ServerDisconnectedError",
+        "ServerFingerprintMismatch",
+        "ServerTimeoutError",
+        "SocketTimeoutError",
+        "TCPConnector",
+        "TooManyRedirects",
+        "UnixConnector",
+        "UploadAbortedError",
+        "UploadTracker",
+        "WSMessageTypeError",
+        "WSServerHandshakeError",
+        "request",
+        # connector
+        "AddrInfoType",
+        "SocketFactoryType",
+        # client middlewares
+        "ClientHandlerType",
+        "ClientMiddlewareType",
+        "DigestAuthMiddleware",
+        # cookiejar
+        "CookieJar",
+        "DummyCookieJar",
+        # formdata
+        "FormData",
+        # helpers
+        "BasicAuth",
+        "ChainMapProxy",
+        "ETag",
+        "encode_basic_auth",
+        # compression
+        "set_zlib_backend",
+        # http
+        "HttpVersion",
+        "HttpVersion10",
+        "HttpVersion11",
+        # websocket
+        "WSCloseCode",
+        "WSMessage",
+        "WSMsgType",
+        "WebSocketError",
+        # multipart
+        "BadContentDispositionHeader",
+        "BadContentDispositionParam",
+        "BodyPartReader",
+        "MultipartReader",
+        "MultipartWriter",
+        "content_disposition_filename",
+        "parse_content_disposition",
+        # payload
+        "AsyncIterablePayload",
+        "BufferedReaderPayload",
+        "BytesIOPayload",
+        "BytesPayload",
+        "IOBasePayload",
+        "JsonPayload",
+        "PAYLOAD_REGISTRY",
+        "Payload",
+        "StringIOPayload",
+        "StringPayload",
+        "TextIOPayload",
+        "get_payload",
+        "payload_type",
+        "streamer",
+        # resolver
+        "AsyncResolver",
+        "DefaultResolver",
+        "ThreadedResolver",
+        # streams
+        "DataQueue",
+        "EMPTY_PAYLOAD",
+        "EofStream",
+        "FlowControlDataQueue",
+        "StreamReader",
+        # tracing
+        "TraceConfig",
+        "TraceConnectionCreateEndParams",
+        "TraceConnectionCreateStartParams",
+        "TraceConnectionQueuedEndParams",
+        "TraceConnectionQueuedStartParams",
+        "TraceConnectionReuseconnParams",
+        "TraceDnsCacheHitParams",
+        "TraceDnsCacheMissParams",
+        "TraceDnsResolveHostEndParams",
+        "TraceDnsResolveHostStartParams",
+        "TraceRequestChunkSentParams",
+        "TraceRequestEndParams",
+        "TraceRequestExceptionParams",
+        "TraceRequestHeadersSentParams",
+        "TraceRequestRedirectParams",
+        "TraceRequestStartParams",
+        "TraceResponseChunkReceivedParams",
+        # gunicorn workers
+        "GunicornUVLoopWebWorker",
+        "GunicornWebWorker",
+    )
+else:
+    # ``__all__`` too is computed on first use: only what is installed, so
+    # ``from aiohttp import *`` works with aiotide-core alone.
+    _lazy = LazyExports(__name__, globals(), _EXPORTS, submodules=True)
+    __getattr__ = _lazy.getattr
+    __dir__ = _lazy.dir
