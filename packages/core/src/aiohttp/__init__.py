@@ -16,7 +16,7 @@ from __future__ import annotations
 from pkgutil import extend_path
 from typing import TYPE_CHECKING
 
-from ._aiotide_version import __version__ as __aiotide_version__  # noqa: F401
+from ._aiotide_version import __aiotide_version__ as __aiotide_version__
 from ._facade import LazyExports
 
 # Editable installs keep each distribution's modules in its own src/aiohttp;

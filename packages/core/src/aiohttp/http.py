@@ -15,7 +15,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Final
 
 from . import __version__
-from ._aiotide_version import __version__ as __aiotide_version__
+from ._aiotide_version import __aiotide_version__
 from ._facade import LazyExports
 from ._http_version import HttpVersion, HttpVersion10, HttpVersion11
 
