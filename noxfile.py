@@ -1,0 +1,255 @@
+"""The workspace's checks, one nox session each (uv backend).
+
+- ``tests``: each member's tests in a venv holding only that member, its
+  declared dependencies and the test tools (one session per member, plus
+  the checkers' own tests as ``part='tools'``). The current Python by
+  default; ``-p 3.10 3.11 3.12 3.13`` runs the others found on the machine.
+- ``lint``, ``typecheck``: ruff and mypy --strict over everything.
+- ``imports``, ``versions``: the DESIGN.md import graph and version rules.
+- ``build``: sdists and wheels into dist/, then a wheel from each sdist.
+- ``wheels_disjoint``, ``install_alone``: what the built wheels hold, and
+  each distribution installed alone in a fresh venv.
+
+Third-party versions come from uv.lock (exported as constraints), so every
+session tests what the lock file pins.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import nox
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name, parse_sdist_filename
+
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from workspace import Member, closure, load_members  # noqa: E402
+
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+CURRENT = f"{sys.version_info[0]}.{sys.version_info[1]}"
+DIST = ROOT / "dist"
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+MEMBERS = load_members(ROOT)
+BY_FOLDER = {member.folder.name: member for member in MEMBERS.values()}
+
+nox.options.default_venv_backend = "uv"
+nox.options.error_on_missing_interpreters = True
+nox.options.reuse_venv = "yes"
+# Only the current interpreter unless -p names others: a developer's
+# ``nox -s tests`` stays quick, CI passes every version it has.
+nox.options.pythons = [CURRENT]
+nox.options.sessions = ["tests", "lint", "typecheck", "imports", "versions"]
+# Interpreters come from the machine; never fetch one.
+os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+
+
+def _group(name: str) -> list[str]:
+    return list(nox.project.dependency_groups(PYPROJECT, name))
+
+
+def _constraints(session: nox.Session) -> list[str]:
+    """``-c FILE`` pinning every third-party package to uv.lock."""
+    path = Path(session.create_tmp()) / "constraints.txt"
+    session.run_install(
+        "uv",
+        "export",
+        "--frozen",
+        "--all-packages",
+        "--all-groups",
+        "--all-extras",
+        "--no-emit-workspace",
+        "--no-hashes",
+        "--no-header",
+        "--quiet",
+        "--output-file",
+        str(path),
+        external=True,
+    )
+    return ["-c", str(path)]
+
+
+def _editable(*members: Member) -> list[str]:
+    """``-e`` arguments for ``members`` and every sibling they depend on."""
+    names = set().union(*(closure(member.name, MEMBERS) for member in members))
+    return [arg for name in sorted(names) for arg in ("-e", str(MEMBERS[name].folder))]
+
+
+def _install_everything(session: nox.Session, *groups: str) -> None:
+    extra = [req for group in groups for req in _group(group)]
+    session.install(*_constraints(session), *_editable(*MEMBERS.values()), *extra)
+
+
+@nox.session(python=PYTHONS)
+@nox.parametrize("part", [*sorted(BY_FOLDER), "tools"])
+def tests(session: nox.Session, part: str) -> None:
+    """Run one member's tests with only that member and its dependencies."""
+    if part == "tools":
+        session.install(*_constraints(session), *_group("test"))
+        session.run("pytest", "tools/tests", *session.posargs)
+        return
+    member = BY_FOLDER[part]
+    session.install(*_constraints(session), *_editable(member), *_group("test"))
+    coverage_file = Path(session.create_tmp()) / ".coverage"
+    env = {"COVERAGE_FILE": str(coverage_file)}
+    session.run(
+        "coverage",
+        "run",
+        f"--source={member.source}",
+        "-m",
+        "pytest",
+        str(member.folder / "tests"),
+        *session.posargs,
+        env=env,
+    )
+    if any(member.modules()):
+        session.run("coverage", "report", env=env)
+
+
+@nox.session(python=CURRENT)
+def lint(session: nox.Session) -> None:
+    """Run ruff's lint rules and its format check."""
+    session.install(*_constraints(session), *_group("lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=CURRENT)
+def typecheck(session: nox.Session) -> None:
+    """Run mypy --strict over every member, the tests and the tooling."""
+    _install_everything(session, "typecheck")
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(python=CURRENT)
+def imports(session: nox.Session) -> None:
+    """No module imports a distribution its own does not depend on."""
+    _install_everything(session)
+    session.run("python", "tools/check_imports.py")
+
+
+@nox.session(python=CURRENT)
+def versions(session: nox.Session) -> None:
+    """Every member's version and every sibling pin equal VERSION."""
+    _install_everything(session)
+    session.run("python", "tools/check_versions.py")
+
+
+@nox.session(python=CURRENT, venv_backend="none")
+def build(session: nox.Session) -> None:
+    """Build all sdists and wheels into dist/, then a wheel from each sdist."""
+    shutil.rmtree(DIST, ignore_errors=True)
+    session.run("uv", "build", "--all-packages", "--out-dir", str(DIST), external=True)
+    sdists = sorted(DIST.glob("*.tar.gz"))
+    wheels = sorted(DIST.glob("*.whl"))
+    if len(sdists) != len(MEMBERS) or len(wheels) != len(MEMBERS):
+        session.error(
+            f"expected {len(MEMBERS)} sdists and wheels, "
+            f"got {len(sdists)} and {len(wheels)}"
+        )
+    scratch = Path(session.create_tmp()) / "from-sdist"
+    shutil.rmtree(scratch, ignore_errors=True)
+    for sdist in sdists:
+        name, version = parse_sdist_filename(sdist.name)
+        with tarfile.open(sdist) as archive:
+            archive.extractall(scratch, filter="data")
+        source = scratch / sdist.name.removesuffix(".tar.gz")
+        out = scratch / "wheels" / name
+        session.run(
+            "uv",
+            "build",
+            "--wheel",
+            "--out-dir",
+            str(out),
+            str(source),
+            external=True,
+        )
+        (rebuilt,) = out.glob("*.whl")
+        if _names(rebuilt) != _names(DIST / rebuilt.name):
+            session.error(f"{name} {version}: the wheel built from its sdist differs")
+    session.log(
+        f"built {len(sdists)} sdists and {len(wheels)} wheels; each sdist builds"
+    )
+
+
+def _names(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return sorted(archive.namelist())
+
+
+def _wheels(session: nox.Session) -> dict[str, Path]:
+    wheels: dict[str, Path] = {
+        canonicalize_name(path.name.split("-")[0]): path
+        for path in sorted(DIST.glob("*.whl"))
+    }
+    if not wheels:
+        session.error("dist/ holds no wheels: run `nox -s build` first")
+    return wheels
+
+
+@nox.session(python=CURRENT)
+def wheels_disjoint(session: nox.Session) -> None:
+    """No path in two wheels; __init__.py and py.typed only from core."""
+    _wheels(session)
+    session.install(*_constraints(session), "packaging")
+    session.run("python", "tools/check_wheels.py", str(DIST))
+
+
+def _sibling_wheels(name: str, wheels: dict[str, Path]) -> set[str]:
+    """``name`` and the aiotide distributions its wheel requires, recursively."""
+    needed: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in needed:
+            continue
+        needed.add(current)
+        with zipfile.ZipFile(wheels[current]) as archive:
+            metadata_name = next(
+                item
+                for item in archive.namelist()
+                if item.endswith(".dist-info/METADATA")
+            )
+            metadata = archive.read(metadata_name).decode()
+        for line in metadata.splitlines():
+            if line.startswith("Requires-Dist:"):
+                requirement = Requirement(line.removeprefix("Requires-Dist:").strip())
+                sibling = canonicalize_name(requirement.name)
+                if sibling in wheels and requirement.marker is None:
+                    pending.append(sibling)
+    return needed
+
+
+@nox.session(python=CURRENT, venv_backend="none")
+def install_alone(session: nox.Session) -> None:
+    """Each distribution alone in a fresh venv: imports, facade errors, pip check."""
+    wheels = _wheels(session)
+    constraints = _constraints(session)
+    base = Path(session.create_tmp()) / "alone"
+    shutil.rmtree(base, ignore_errors=True)
+    for name in sorted(wheels):
+        venv = base / name
+        python = venv / "bin" / "python"
+        session.run(
+            "uv", "venv", "--quiet", "--python", CURRENT, str(venv), external=True
+        )
+        needed = sorted(str(wheels[dist]) for dist in _sibling_wheels(name, wheels))
+        session.run(
+            "uv",
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(python),
+            *constraints,
+            *needed,
+            external=True,
+        )
+        session.run(str(python), "tools/check_install.py", name, external=True)
+        session.run("uv", "pip", "check", "--python", str(python), external=True)
