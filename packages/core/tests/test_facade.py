@@ -191,3 +191,20 @@ def test_import_aiohttp_loads_no_client_web_or_websocket_module() -> None:
     assert ours == {"aiohttp", "aiohttp._aiotide_version", "aiohttp._facade"}
     # Not even the third-party dependencies: they load with the modules that use them.
     assert not loaded & {"multidict", "yarl", "attr", "attrs", "asyncio"}
+
+
+def test_a_missing_dependency_inside_a_module_is_not_disguised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real module file in a real package portion, whose own import fails:
+    # the error must name that dependency, not blame a distribution.
+    portion = tmp_path / "aiohttp"
+    portion.mkdir()
+    (portion / "needs_absent_dependency.py").write_text(
+        "import aiotide_no_such_dependency\n"
+    )
+    monkeypatch.setattr(aiohttp, "__path__", [*aiohttp.__path__, str(portion)])
+    monkeypatch.delitem(sys.modules, "aiohttp.needs_absent_dependency", raising=False)
+    with pytest.raises(ModuleNotFoundError) as info:
+        _facade.import_public_module("needs_absent_dependency", "aiohttp.Thing")
+    assert info.value.name == "aiotide_no_such_dependency"
