@@ -5,6 +5,9 @@ core; client and web import core and websocket, never each other;
 test-utils and gunicorn-worker sit on top. So a module may import another
 ``aiohttp`` module only if the distribution that owns it is its own or one
 its own depends on (directly or not); ownership comes from the file tree.
+Public modules not written yet count too: the facade's table
+(``aiohttp/_facade.py``, ``MODULE_DISTRIBUTIONS``) says which distribution
+each belongs to, and a module in the tree must sit where that table says.
 The one exception is the facades' ``if TYPE_CHECKING:`` re-exports in
 ``aiohttp/__init__.py`` and ``aiohttp/http.py``, which name higher modules
 without importing them.
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import importlib.util
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -175,6 +179,41 @@ def ownership(members: dict[str, Member]) -> tuple[dict[str, str], list[Violatio
     return unique, problems
 
 
+def planned_ownership(members: dict[str, Member]) -> dict[str, str]:
+    """The facade's table of public modules and their distributions.
+
+    ``_facade.py`` imports only the standard library, so it loads on its
+    own, straight from the tree being checked.
+    """
+    core = members.get(CORE)
+    path = core.source / "_facade.py" if core else None
+    if path is None or not path.is_file():
+        return {}
+    spec = importlib.util.spec_from_file_location("_checked_facade", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    facade = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(facade)
+    return dict(facade.MODULE_DISTRIBUTIONS)
+
+
+def misplaced(
+    owners: dict[str, str], planned: dict[str, str], members: dict[str, Member]
+) -> Iterator[Violation]:
+    """Modules the tree puts in another distribution than the facade says."""
+    for member in members.values():
+        for module, path in member.modules():
+            top = module.split(".")[0]
+            expected = planned.get(top)
+            if expected and owners.get(top) == member.name != expected:
+                yield Violation(
+                    path,
+                    1,
+                    f"aiohttp.{top} is in {member.name}, but the facade "
+                    f"(_facade.MODULE_DISTRIBUTIONS) assigns it to {expected}",
+                )
+
+
 def _package_parts(module: str, path: Path) -> list[str]:
     parts = [] if module == "__init__" else module.split(".")
     return parts if path.name == "__init__.py" else parts[:-1]
@@ -250,12 +289,16 @@ def check(root: Path = ROOT) -> list[Violation]:
     """All import-graph violations in the workspace at ``root``."""
     members = load_members(root)
     owners, problems = ownership(members)
+    planned = planned_ownership(members)
+    problems.extend(misplaced(owners, planned, members))
     shared = {
         member_module.split(".")[0]
         for member in members.values()
         for member_module, _ in member.modules()
     } - set(owners)
     providers = _distributions_of_imports()
+    # Where the tree and the table disagree, the tree (what ships) decides.
+    owners = {**planned, **owners}
     for member in members.values():
         problems.extend(check_member(member, members, owners, shared, providers))
     return problems

@@ -19,6 +19,13 @@ LAYOUT = {
 MODULES = {
     "core": {
         "__init__.py": "from pkgutil import extend_path\n",
+        # The facade's table also names modules no member has written yet.
+        "_facade.py": (
+            "MODULE_DISTRIBUTIONS = {'hdrs': 'aiotide-core', 'http': 'aiotide-core',"
+            " 'http_websocket': 'aiotide-websocket', 'client': 'aiotide-client',"
+            " 'web': 'aiotide-web', 'web_app': 'aiotide-web',"
+            " 'test_utils': 'aiotide-test-utils'}\n"
+        ),
         "hdrs.py": "from multidict import istr\n",
         "http.py": "from . import hdrs\n",
     },

@@ -99,6 +99,25 @@ def test_imports_rejects_an_edge_the_design_forbids(
     assert _messages(check_imports.check(root)) == [expected]
 
 
+def test_imports_knows_planned_modules_from_the_facade_table(root: Path) -> None:
+    # web_app is not written yet, but it will belong to aiotide-web.
+    write_module(root, "client", "client_ws.py", "from aiohttp import web_app\n")
+    write_module(root, "web", "web_runner.py", "from . import web_app\n")
+    assert _messages(check_imports.check(root)) == [
+        "aiotide-client imports aiohttp.web_app of aiotide-web, which it does not depend on"
+    ]
+
+
+def test_imports_rejects_a_module_in_the_wrong_distribution(root: Path) -> None:
+    (root / "packages/web/src/aiohttp/web.py").rename(
+        root / "packages/client/src/aiohttp/web.py"
+    )
+    assert _messages(check_imports.check(root)) == [
+        "aiohttp.web is in aiotide-client, but the facade "
+        "(_facade.MODULE_DISTRIBUTIONS) assigns it to aiotide-web",
+    ]
+
+
 def test_imports_lets_only_the_facades_name_higher_modules_for_type_checkers(
     root: Path,
 ) -> None:
