@@ -30,7 +30,7 @@ from packaging.utils import canonicalize_name, parse_sdist_filename
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from workspace import Member, closure, load_members  # noqa: E402
+from workspace import Member, closure, load_members, reachable  # noqa: E402
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 CURRENT = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -202,29 +202,23 @@ def wheels_disjoint(session: nox.Session) -> None:
     session.run("python", "tools/check_wheels.py", str(DIST))
 
 
-def _sibling_wheels(name: str, wheels: dict[str, Path]) -> set[str]:
-    """``name`` and the aiotide distributions its wheel requires, recursively."""
-    needed: set[str] = set()
-    pending = [name]
-    while pending:
-        current = pending.pop()
-        if current in needed:
-            continue
-        needed.add(current)
-        with zipfile.ZipFile(wheels[current]) as archive:
-            metadata_name = next(
-                item
-                for item in archive.namelist()
-                if item.endswith(".dist-info/METADATA")
-            )
-            metadata = archive.read(metadata_name).decode()
-        for line in metadata.splitlines():
-            if line.startswith("Requires-Dist:"):
-                requirement = Requirement(line.removeprefix("Requires-Dist:").strip())
-                sibling = canonicalize_name(requirement.name)
-                if sibling in wheels and requirement.marker is None:
-                    pending.append(sibling)
-    return needed
+def _required_siblings(wheel: Path, wheels: dict[str, Path]) -> list[str]:
+    """The aiotide distributions a wheel's metadata requires unconditionally."""
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = (
+            n for n in archive.namelist() if n.endswith(".dist-info/METADATA")
+        )
+        lines = archive.read(metadata).decode().splitlines()
+    requirements = [
+        Requirement(line.removeprefix("Requires-Dist:").strip())
+        for line in lines
+        if line.startswith("Requires-Dist:")
+    ]
+    return [
+        canonicalize_name(req.name)
+        for req in requirements
+        if canonicalize_name(req.name) in wheels and req.marker is None
+    ]
 
 
 @nox.session(python=CURRENT, venv_backend="none")
@@ -240,7 +234,8 @@ def install_alone(session: nox.Session) -> None:
         session.run(
             "uv", "venv", "--quiet", "--python", CURRENT, str(venv), external=True
         )
-        needed = sorted(str(wheels[dist]) for dist in _sibling_wheels(name, wheels))
+        parts = reachable(name, lambda dist: _required_siblings(wheels[dist], wheels))
+        needed = sorted(str(wheels[dist]) for dist in parts)
         session.run(
             "uv",
             "pip",

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
-from workspace import ROOT, Member, closure, load_members
+from workspace import ROOT, Member, closure, load_members, report
 
 PACKAGE = "aiohttp"
 # The facade modules whose TYPE_CHECKING blocks may name any distribution.
@@ -307,12 +307,8 @@ def check(root: Path = ROOT) -> list[Violation]:
 def main(argv: list[str]) -> int:
     """Print each violation; the exit status says whether there were any."""
     root = Path(argv[1]) if len(argv) > 1 else ROOT
-    problems = check(root)
-    for problem in problems:
-        print(problem)
     modules = sum(1 for m in load_members(root).values() for _ in m.modules())
-    print(f"imports: {len(problems)} violation(s) in {modules} module(s)")
-    return 1 if problems else 0
+    return report(check(root), f"imports of {modules} module(s)")
 
 
 if __name__ == "__main__":

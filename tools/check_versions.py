@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
-from workspace import ROOT, Member, load_members, read_version
+from workspace import ROOT, Member, load_members, read_version, report
 
 
 def check_member(
@@ -85,14 +85,8 @@ def check(root: Path = ROOT, *, compare_installed: bool = True) -> list[str]:
 def main(argv: list[str]) -> int:
     """Print each problem; the exit status says whether there were any."""
     root = Path(argv[1]) if len(argv) > 1 else ROOT
-    problems = check(root)
-    for problem in problems:
-        print(problem)
     count, version = len(load_members(root)), read_version(root)
-    print(
-        f"versions: {len(problems)} problem(s) in {count} distribution(s) at {version}"
-    )
-    return 1 if problems else 0
+    return report(check(root), f"versions of {count} distribution(s) at {version}")
 
 
 if __name__ == "__main__":

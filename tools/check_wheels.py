@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from packaging.utils import parse_wheel_filename
-from workspace import ROOT, Member, load_members, read_version
+from workspace import ROOT, Member, load_members, read_version, report
 
 CORE_ONLY = {"aiohttp/__init__.py", "aiohttp/py.typed"}
 
@@ -106,12 +106,8 @@ def main(argv: list[str]) -> int:
         return 2
     dist_dir = Path(argv[1])
     root = Path(argv[2]) if len(argv) > 2 else ROOT
-    problems = check(dist_dir, root)
-    for problem in problems:
-        print(problem)
     count = len(list(dist_dir.glob("*.whl")))
-    print(f"wheels: {len(problems)} problem(s) in {count} wheel(s)")
-    return 1 if problems else 0
+    return report(check(dist_dir, root), f"wheels: {count} in {dist_dir}")
 
 
 if __name__ == "__main__":

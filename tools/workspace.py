@@ -9,7 +9,7 @@ depends on, and ``packages/*/src/aiohttp`` says which modules it owns.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,15 +98,29 @@ def load_members(root: Path = ROOT) -> dict[str, Member]:
     return {member.name: member for member in members}
 
 
-def closure(name: str, members: dict[str, Member]) -> set[str]:
-    """``name`` and every workspace member it depends on, directly or not."""
+def reachable(start: str, neighbours: Callable[[str], Iterable[str]]) -> set[str]:
+    """``start`` and every node reachable from it through ``neighbours``."""
     seen: set[str] = set()
-    pending = [name]
+    pending = [start]
     while pending:
         current = pending.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        if current in members:  # an unknown sibling is the versions check's to report
-            pending.extend(members[current].siblings)
+        if current not in seen:
+            seen.add(current)
+            pending.extend(neighbours(current))
     return seen
+
+
+def closure(name: str, members: dict[str, Member]) -> set[str]:
+    """``name`` and every workspace member it depends on, directly or not."""
+    # An unknown sibling is the versions check's to report; here it is a leaf.
+    return reachable(
+        name, lambda current: members[current].siblings if current in members else ()
+    )
+
+
+def report(problems: Sequence[object], summary: str) -> int:
+    """Print a checker's problems and its summary line; return its exit status."""
+    for problem in problems:
+        print(problem)
+    print(f"{summary}: {len(problems)} problem(s)")
+    return 1 if problems else 0

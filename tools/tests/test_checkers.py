@@ -160,7 +160,7 @@ def test_imports_main_reports_and_fails(
     assert check_imports.main(["check_imports.py", str(root)]) == 1
     output = capsys.readouterr().out
     assert "helpers.py:1: aiotide-core imports aiohttp.web" in output
-    assert "imports: 1 violation(s)" in output
+    assert "imports of 11 module(s): 1 problem(s)" in output
 
 
 # -- versions --------------------------------------------------------------

@@ -1,0 +1,62 @@
+"""Test helpers shared by every member's tests.
+
+pytest loads this file for all tests below the workspace root, also when a
+nox session runs one member's tests in that member's own venv.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+from collections.abc import Callable
+
+import pytest
+from packaging.requirements import Requirement
+
+DistributionContract = Callable[[str, set[str], set[str]], None]
+
+
+def _check_distribution(
+    distribution: str, siblings: set[str], third_party: set[str]
+) -> None:
+    """Check ``distribution`` as installed against DESIGN.md's table.
+
+    It pins exactly ``siblings`` at its own version, requires nothing but
+    those and ``third_party``, and each aiohttp module the facade assigns to
+    it either imports or is reported missing *from it*.
+    """
+    import aiohttp
+    from aiohttp import _facade
+
+    requirements = [
+        Requirement(line)
+        for line in importlib.metadata.distribution(distribution).requires or []
+    ]
+    version = importlib.metadata.version(distribution)
+    pins = {
+        req.name: str(req.specifier) for req in requirements if req.name in siblings
+    }
+    assert pins == dict.fromkeys(siblings, f"=={version}")
+    assert {req.name for req in requirements} == siblings | third_party
+
+    modules = [
+        m for m, owner in _facade.MODULE_DISTRIBUTIONS.items() if owner == distribution
+    ]
+    assert modules, f"the facade assigns no module to {distribution}"
+    for module in modules:
+        if importlib.util.find_spec(f"aiohttp.{module}") is not None:
+            assert getattr(aiohttp, module) is importlib.import_module(
+                f"aiohttp.{module}"
+            )
+        else:
+            with pytest.raises(
+                ImportError, match=f"installed {distribution} {version}"
+            ):
+                getattr(aiohttp, module)
+
+
+@pytest.fixture
+def distribution_contract() -> DistributionContract:
+    """Check an installed aiotide distribution against DESIGN.md's table."""
+    return _check_distribution
