@@ -8,9 +8,9 @@ own modules to the same package. A facade module (``aiohttp`` itself, or
 
 This module resolves such names on first use and, when the module is
 missing, raises a ``ModuleNotFoundError`` (an ``ImportError``) that names
-the distribution to install. It imports nothing of ours and only stdlib
-modules that the interpreter has already loaded, so ``import aiohttp``
-stays cheap.
+the distribution to install. It imports nothing of ours and only light
+standard-library modules (asyncio loads them all anyway), so ``import
+aiohttp`` stays cheap; ``importlib.metadata`` loads only on the error path.
 """
 
 from __future__ import annotations
