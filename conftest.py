@@ -6,9 +6,11 @@ nox session runs one member's tests in that member's own venv.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.metadata
 import importlib.util
+import inspect
 from collections.abc import Callable
 
 import pytest
@@ -60,3 +62,20 @@ def _check_distribution(
 def distribution_contract() -> DistributionContract:
     """Check an installed aiotide distribution against DESIGN.md's table."""
     return _check_distribution
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests, each in a fresh event loop in debug mode.
+
+    The core distributions cannot use aiotide's own pytest plugin (it ships in
+    aiotide-test-utils, which depends on them), so this is their runner.
+    Fixtures stay synchronous; a test creates what it needs on its loop.
+    """
+    function = pyfuncitem.obj
+    if not inspect.iscoroutinefunction(function):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    arguments = {name: pyfuncitem.funcargs[name] for name in names}
+    asyncio.run(function(**arguments), debug=True)
+    return True
