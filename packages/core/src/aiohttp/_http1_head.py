@@ -1,0 +1,487 @@
+"""Parse the head of an HTTP/1.x message and decide how its body is framed.
+
+Sans-IO: these functions take the bytes of a complete head (start line and
+field lines, without the blank line that ends it) and return the message
+plus its body framing, or raise an ``http_exceptions`` error carrying the
+status to answer with.
+
+Requests are parsed strictly (RFC 9112): a field line is ``token ":" OWS
+value OWS`` ending in CRLF and nothing else, so obs-fold, whitespace
+before the colon, bare CR or LF and control characters are rejected, as
+are the framing ambiguities request smuggling relies on (section 6.3).
+Responses are parsed leniently, the way real servers send them (LF-only
+lines, obs-fold, a missing reason phrase), but never at the cost of
+misframing a body.
+
+Speed: a typical request head is validated and split into fields by one
+regular-expression pass over the whole field block, not by a Python loop
+over its characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from . import hdrs
+from ._http_version import HttpVersion, HttpVersion10, HttpVersion11
+from .http_exceptions import (
+    BadHttpMessage,
+    BadHttpMethod,
+    BadStatusLine,
+    InvalidHeader,
+    InvalidURLError,
+    LineTooLong,
+    TransferEncodingError,
+)
+
+RawHeaders = tuple[tuple[bytes, bytes], ...]
+
+#: The largest body length we accept (what a signed 64-bit size can hold).
+MAX_BODY_LENGTH: Final = 2**63 - 1
+
+_TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+# A field value: no leading or trailing whitespace, visible characters,
+# obs-text, and spaces or tabs between them (RFC 9110 section 5.5).
+_VALUE = rb"(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?"
+# One strict field line. The look-behind pins every match to the start of a
+# line, so "every line matched" is "as many matches as lines".
+_FIELD_LINE_BYTES = re.compile(
+    rb"(?<![^\n])(" + _TOKEN + rb"):[\t ]*(" + _VALUE + rb")[\t ]*\r\n"
+)
+# The same split over the decoded block (run only after the bytes passed).
+_FIELD_LINE_TEXT = re.compile(r"(?<![^\n])([^:\r\n]+):[\t ]*(.*?)[\t ]*\r\n")
+_TOKEN_BYTES = re.compile(_TOKEN)
+_REQUEST_LINE = re.compile(rb"(" + _TOKEN + rb") ([\x21-\x7e]+) HTTP/(\d)\.(\d)")
+_METHOD_THEN_SPACE = re.compile(_TOKEN + rb" ")
+_STATUS_LINE = re.compile(rb"HTTP/(\d)\.(\d) (\d\d\d)(?:[ \t](.*))?")
+_DIGITS = re.compile(r"[0-9]+")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_AUTHORITY = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+):[0-9]+")
+_HOST = re.compile(
+    r"(?:\[[0-9A-Fa-f:.vV]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?"
+)
+# Characters the request-target may not hold beyond the start line's own
+# rule (visible ASCII): a fragment has no business in a request.
+_TARGET_FORBIDDEN = "#"
+
+_SUPPORTED_ENCODINGS: Final = frozenset({"gzip", "deflate", "br", "zstd", "x-gzip"})
+_UPGRADABLE: Final = frozenset({"websocket", "tcp"})
+
+
+class RawRequestMessage(NamedTuple):
+    """A request head as the parser delivers it (aiohttp's public shape)."""
+
+    method: str
+    path: str
+    version: HttpVersion
+    headers: CIMultiDictProxy[str]
+    raw_headers: RawHeaders
+    should_close: bool
+    compression: str | None
+    upgrade: bool
+    chunked: bool
+    url: URL
+
+
+class RawResponseMessage(NamedTuple):
+    """A response head as the parser delivers it (aiohttp's public shape)."""
+
+    version: HttpVersion
+    code: int
+    reason: str
+    headers: CIMultiDictProxy[str]
+    raw_headers: RawHeaders
+    should_close: bool
+    compression: str | None
+    upgrade: bool
+    chunked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The size limits of one connection's parser (aiohttp's names)."""
+
+    max_line_size: int = 8190
+    max_field_size: int = 8190
+    max_headers: int = 128
+
+
+@dataclass(frozen=True, slots=True)
+class Framing:
+    """How the body after a head is delimited (RFC 9112 section 6.3).
+
+    ``length`` is the Content-Length (0 for no body); ``chunked`` and
+    ``until_close`` are the other two ways; ``switch`` says the connection
+    changes protocols after this message, handing the rest of the bytes on.
+    """
+
+    length: int = 0
+    chunked: bool = False
+    until_close: bool = False
+    switch: bool = False
+
+
+NO_BODY: Final = Framing()
+SWITCH: Final = Framing(switch=True)
+CHUNKED: Final = Framing(chunked=True)
+UNTIL_CLOSE: Final = Framing(until_close=True)
+
+
+# -- field lines --------------------------------------------------------------
+
+
+def parse_fields_strict(
+    block: bytes, limits: Limits
+) -> tuple[CIMultiDictProxy[str], RawHeaders]:
+    """Parse field lines, each ending in CRLF (the block ends with one too)."""
+    if not block:
+        return _EMPTY_HEADERS, ()
+    count = block.count(b"\n")
+    if count > limits.max_headers:
+        raise BadHttpMessage("Too many header fields received", code=431)
+    if len(block) > limits.max_field_size:
+        _check_field_lengths(block, limits.max_field_size)
+    raw = _FIELD_LINE_BYTES.findall(block)
+    if len(raw) != count:
+        raise InvalidHeader(_first_bad_line(block))
+    text = block.decode("utf-8", "surrogateescape")
+    headers = CIMultiDictProxy(CIMultiDict(_FIELD_LINE_TEXT.findall(text)))
+    return headers, tuple(raw)
+
+
+def _check_field_lengths(block: bytes, limit: int) -> None:
+    for line in block.split(b"\r\n"):
+        if len(line) > limit:
+            name = line.partition(b":")[0][:100]
+            raise LineTooLong(
+                f"request header field {name!r}", limit, len(line), code=431
+            )
+
+
+def _first_bad_line(block: bytes) -> bytes:
+    # Only on the error path: say which line broke the rules.
+    for line in block.split(b"\r\n"):
+        if line and not _FIELD_LINE_BYTES.fullmatch(line + b"\r\n"):
+            return line
+    return block  # a bare LF or CR somewhere: name the whole block
+
+
+def parse_fields_lax(
+    lines: list[bytes], limits: Limits
+) -> tuple[CIMultiDictProxy[str], RawHeaders]:
+    """Parse field lines the way servers really send them (responses)."""
+    pairs: list[tuple[bytes, bytes]] = []
+    for line in lines:
+        if len(line) > limits.max_field_size:
+            raise LineTooLong("response header field", limits.max_field_size, len(line))
+        if line[:1] in (b" ", b"\t"):
+            # obs-fold: a continuation of the previous value (RFC 9112 5.2).
+            if not pairs:
+                raise InvalidHeader(line)
+            name, value = pairs[-1]
+            pairs[-1] = (name, value + b" " + line.strip(b" \t"))
+            continue
+        name, colon, value = line.partition(b":")
+        name = name.rstrip(b" \t")
+        if not colon or not _TOKEN_BYTES.fullmatch(name):
+            raise InvalidHeader(line)
+        value = value.strip(b" \t")
+        if b"\r" in value or b"\x00" in value:
+            raise InvalidHeader(line)
+        pairs.append((name, value))
+    if len(pairs) > limits.max_headers:
+        raise BadHttpMessage("Too many header fields received")
+    headers = CIMultiDict(
+        (name.decode("ascii"), value.decode("utf-8", "surrogateescape"))
+        for name, value in pairs
+    )
+    return CIMultiDictProxy(headers), tuple(pairs)
+
+
+_EMPTY_HEADERS: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
+
+
+# -- connection-level fields --------------------------------------------------
+
+
+def _tokens(headers: CIMultiDictProxy[str], name: str) -> list[str]:
+    """The comma-separated tokens of every ``name`` field, lower-cased."""
+    values = headers.getall(name, ())
+    if not values:
+        return []
+    return [token.strip().lower() for value in values for token in value.split(",")]
+
+
+def _connection(
+    headers: CIMultiDictProxy[str], version: HttpVersion
+) -> tuple[bool, bool]:
+    """``(should_close, upgrade)`` from Connection and the version."""
+    tokens = _tokens(headers, hdrs.CONNECTION)
+    if version == HttpVersion11:
+        close = "close" in tokens
+    else:
+        close = "keep-alive" not in tokens
+    upgrade = "upgrade" in tokens and hdrs.UPGRADE in headers
+    return close, upgrade
+
+
+def _compression(headers: CIMultiDictProxy[str]) -> str | None:
+    encoding = headers.get(hdrs.CONTENT_ENCODING)
+    if encoding is None:
+        return None
+    encoding = encoding.strip().lower()
+    return encoding if encoding in _SUPPORTED_ENCODINGS else None
+
+
+def _content_length(values: list[str], *, strict: bool) -> int:
+    """The one Content-Length; a request may carry the field only once."""
+    if strict and (len(values) > 1 or "," in values[0]):
+        raise BadHttpMessage("Content-Length is repeated", code=400)
+    # A response may repeat an identical value (RFC 9110 section 8.6).
+    distinct = {part.strip() for value in values for part in value.split(",")}
+    if len(distinct) != 1:
+        raise BadHttpMessage("Conflicting Content-Length values")
+    (text,) = distinct
+    if not _DIGITS.fullmatch(text):
+        raise BadHttpMessage(f"Invalid Content-Length {text!r}")
+    length = int(text)
+    if length > MAX_BODY_LENGTH:
+        raise BadHttpMessage(f"Content-Length {text} is too large", code=413)
+    return length
+
+
+def _request_transfer_coding(tokens: list[str]) -> None:
+    """Accept only ``chunked``, once and last (RFC 9112 sections 6.1, 7)."""
+    if tokens[-1] != "chunked":
+        raise TransferEncodingError(
+            "Request Transfer-Encoding must end with chunked", code=400
+        )
+    if tokens.count("chunked") > 1:
+        raise TransferEncodingError("chunked is applied more than once", code=400)
+    if len(tokens) > 1:
+        # Any coding before chunked: malformed, or one we do not implement.
+        first = tokens[0]
+        if not _TOKEN_BYTES.fullmatch(first.encode("latin-1", "replace")):
+            raise TransferEncodingError(f"Invalid transfer coding {first!r}")
+        raise TransferEncodingError(f"Unsupported transfer coding {first!r}", code=501)
+
+
+# -- requests -----------------------------------------------------------------
+
+
+def parse_request_head(
+    head: bytes, limits: Limits
+) -> tuple[RawRequestMessage, Framing]:
+    """Parse a request head: the request line, CRLF and the field lines.
+
+    ``head`` runs up to and including the CRLF of the last field line (or
+    of the request line when there are no fields).
+    """
+    line_end = head.find(b"\r\n")
+    line = head[:line_end]
+    if len(line) > limits.max_line_size:
+        raise LineTooLong("request line", limits.max_line_size, len(line), code=414)
+    match = _REQUEST_LINE.fullmatch(line)
+    if match is None:
+        raise _bad_request_line(line)
+    method_bytes, target_bytes, major, minor = match.groups()
+    version = _request_version(major, minor, line)
+    method = method_bytes.decode("ascii")
+    target = target_bytes.decode("ascii")
+    url = _request_url(method, target)
+
+    headers, raw_headers = parse_fields_strict(head[line_end + 2 :], limits)
+    should_close, upgrade = _connection(headers, version)
+    if version is HttpVersion11:
+        _check_host(headers)
+
+    framing = _request_framing(headers, version, method)
+    if upgrade and headers.get(hdrs.UPGRADE, "").lower() in _UPGRADABLE:
+        framing = Framing(framing.length, framing.chunked, switch=True)
+    message = RawRequestMessage(
+        method,
+        target,
+        version,
+        headers,
+        raw_headers,
+        should_close,
+        _compression(headers),
+        upgrade,
+        framing.chunked,
+        url,
+    )
+    return message, framing
+
+
+def _bad_request_line(line: bytes) -> BadHttpMessage:
+    # Well-formed lines with an unsupported version are _request_version's.
+    shown = line.decode("latin-1")
+    if not _METHOD_THEN_SPACE.match(line):
+        return BadHttpMethod(shown)
+    return BadStatusLine(shown)
+
+
+def _request_version(major: bytes, minor: bytes, line: bytes) -> HttpVersion:
+    if major == b"1":
+        if minor == b"1":
+            return HttpVersion11
+        if minor == b"0":
+            return HttpVersion10
+    shown = line.decode("latin-1")
+    raise BadStatusLine(shown, f"Unsupported HTTP version in {shown!r}", code=505)
+
+
+def _request_url(method: str, target: str) -> URL:
+    """The URL of a request-target in any of its four forms (RFC 9112 3.2)."""
+    if _TARGET_FORBIDDEN in target or ("%" in target and _BAD_PERCENT.search(target)):
+        raise InvalidURLError(f"Invalid request-target {target!r}")
+    if method == hdrs.METH_CONNECT:
+        if not _AUTHORITY.fullmatch(target):
+            raise InvalidURLError(f"CONNECT needs host:port, not {target!r}")
+        return URL.build(authority=target, encoded=True)
+    if target[0] == "/":
+        path, _, query = target.partition("?")
+        try:
+            return URL.build(path=path, query_string=query, encoded=True)
+        except ValueError as exc:
+            raise InvalidURLError(f"Invalid request-target {target!r}") from exc
+    if target == "*":
+        if method != hdrs.METH_OPTIONS:
+            raise InvalidURLError("The asterisk form is for OPTIONS only")
+        return URL.build(path="*", encoded=True)
+    try:
+        url = URL(target, encoded=True)
+    except ValueError as exc:
+        raise InvalidURLError(f"Invalid request-target {target!r}") from exc
+    if not url.absolute or not url.scheme:
+        raise InvalidURLError(f"Invalid request-target {target!r}")
+    return url
+
+
+def _check_host(headers: CIMultiDictProxy[str]) -> None:
+    """HTTP/1.1 requests carry exactly one valid Host (RFC 9112 3.2)."""
+    hosts = headers.getall(hdrs.HOST, ())
+    if len(hosts) != 1:
+        raise BadHttpMessage(
+            "Missing Host header" if not hosts else "Host header is repeated"
+        )
+    if not _HOST.fullmatch(hosts[0]):
+        raise BadHttpMessage(f"Invalid Host header {hosts[0]!r}")
+
+
+def _request_framing(
+    headers: CIMultiDictProxy[str], version: HttpVersion, method: str
+) -> Framing:
+    transfer = _tokens(headers, hdrs.TRANSFER_ENCODING)
+    lengths = headers.getall(hdrs.CONTENT_LENGTH, ())
+    if method == hdrs.METH_CONNECT:
+        # The tunnel's bytes follow the head; CONNECT has no content.
+        if transfer or lengths:
+            raise BadHttpMessage("CONNECT request with a body")
+        return SWITCH
+    if transfer:
+        if version is HttpVersion10:
+            raise BadHttpMessage("Transfer-Encoding is not allowed in HTTP/1.0")
+        if lengths:
+            raise BadHttpMessage("Content-Length with Transfer-Encoding")
+        _request_transfer_coding(transfer)
+        return CHUNKED
+    if lengths:
+        length = _content_length(list(lengths), strict=True)
+        return Framing(length) if length else NO_BODY
+    return NO_BODY
+
+
+# -- responses ----------------------------------------------------------------
+
+
+def parse_response_head(
+    head: bytes,
+    limits: Limits,
+    *,
+    request_method: str | None = None,
+    with_body: bool = True,
+    read_until_eof: bool = True,
+) -> tuple[RawResponseMessage, Framing]:
+    """Parse a response head; lines may end in CRLF or a bare LF.
+
+    ``request_method`` (HEAD, CONNECT) and ``with_body`` change the framing
+    as RFC 9112 section 6.3 says; without a length a body runs to the end
+    of the connection when ``read_until_eof``, and is empty otherwise.
+    """
+    lines = [line.removesuffix(b"\r") for line in head.split(b"\n")]
+    if lines and not lines[-1]:
+        lines.pop()
+    line = lines[0] if lines else b""
+    if len(line) > limits.max_line_size:
+        raise LineTooLong("status line", limits.max_line_size, len(line))
+    match = _STATUS_LINE.fullmatch(line)
+    if match is None:
+        raise BadStatusLine(line.decode("latin-1"))
+    major, minor, code_bytes, reason_bytes = match.groups()
+    if major != b"1":
+        shown = line.decode("latin-1")
+        raise BadStatusLine(shown, f"Unsupported HTTP version in {shown!r}", code=505)
+    version = HttpVersion11 if minor != b"0" else HttpVersion10
+    code = int(code_bytes)
+    if code < 100:
+        raise BadStatusLine(line.decode("latin-1"))
+    reason = (reason_bytes or b"").strip().decode("utf-8", "surrogateescape")
+
+    headers, raw_headers = parse_fields_lax(lines[1:], limits)
+    should_close, upgrade = _connection(headers, version)
+    framing = _response_framing(
+        headers,
+        code,
+        request_method,
+        with_body=with_body,
+        read_until_eof=read_until_eof,
+    )
+    if framing.until_close:
+        should_close = True
+    message = RawResponseMessage(
+        version,
+        code,
+        reason,
+        headers,
+        raw_headers,
+        should_close,
+        _compression(headers),
+        upgrade,
+        framing.chunked,
+    )
+    return message, framing
+
+
+def _response_framing(
+    headers: CIMultiDictProxy[str],
+    code: int,
+    request_method: str | None,
+    *,
+    with_body: bool,
+    read_until_eof: bool,
+) -> Framing:
+    if code == 101 or (request_method == hdrs.METH_CONNECT and 200 <= code < 300):
+        return SWITCH
+    if (
+        code < 200
+        or code in (204, 304)
+        or request_method == hdrs.METH_HEAD
+        or not with_body
+    ):
+        return NO_BODY
+    transfer = _tokens(headers, hdrs.TRANSFER_ENCODING)
+    if transfer:
+        # Transfer-Encoding overrides Content-Length; without chunked last
+        # the body runs to the end of the connection (RFC 9112 6.3 item 4).
+        return CHUNKED if transfer[-1] == "chunked" else UNTIL_CLOSE
+    lengths = headers.getall(hdrs.CONTENT_LENGTH, ())
+    if lengths:
+        length = _content_length(list(lengths), strict=False)
+        return Framing(length) if length else NO_BODY
+    return UNTIL_CLOSE if read_until_eof else NO_BODY
