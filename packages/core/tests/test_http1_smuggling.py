@@ -268,13 +268,20 @@ BODY_VECTORS: list[tuple[str, bytes, int]] = [
 ]
 
 
+def _rejection(event: object) -> int:
+    """The status of a normalized error event (``(type, code)``)."""
+    assert isinstance(event, tuple)
+    error_type, status = event
+    assert issubclass(error_type, HttpProcessingError)
+    assert isinstance(status, int)
+    return status
+
+
 @pytest.mark.parametrize(("name", "data", "code"), VECTORS, ids=[v[0] for v in VECTORS])
 def test_a_malformed_head_is_rejected(name: str, data: bytes, code: int) -> None:
     events = feed_three_ways(data)
     assert events, f"{name}: not rejected"
-    error_type, status = events[-1]  # type: ignore[misc]
-    assert issubclass(error_type, HttpProcessingError)
-    assert status == code
+    assert _rejection(events[-1]) == code
     assert not any(isinstance(event, Head) for event in events), "a request got through"
 
 
@@ -287,9 +294,7 @@ def test_a_malformed_chunked_body_is_rejected(
     events = feed_three_ways(data)
     heads = [event for event in events if isinstance(event, Head)]
     assert len(heads) == 1, "the framing says one message; nothing may follow it"
-    error_type, status = events[-1]  # type: ignore[misc]
-    assert issubclass(error_type, HttpProcessingError), name
-    assert status == code
+    assert _rejection(events[-1]) == code, name
 
 
 def test_the_corpus_is_large_enough() -> None:
