@@ -21,7 +21,7 @@ TRAILING_RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Len"
 
 def request_reader(limits: Limits | None = None) -> MessageReader:
     limits = limits or Limits()
-    return MessageReader(partial(parse_request_head, limits=limits), limits, lax=False)
+    return MessageReader(parse_request_head, limits, lax=False)
 
 
 def response_reader(
@@ -33,7 +33,6 @@ def response_reader(
     limits = limits or Limits()
     parse = partial(
         parse_response_head,
-        limits=limits,
         request_method=request_method,
         read_until_eof=read_until_eof,
     )

@@ -10,7 +10,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from aiohttp._http1_head import Limits, RawRequestMessage, RawResponseMessage
-from aiohttp._http1_reader import CHUNK_END, CHUNK_START, END, Head, Switch
+from aiohttp._http1_reader import CHUNK_END, END, Head, Switch
 from aiohttp._http_version import HttpVersion10, HttpVersion11
 from aiohttp.http_exceptions import (
     BadHttpMessage,
@@ -211,10 +211,8 @@ def test_a_chunked_body_with_extensions_and_trailers() -> None:
     events = feed_three_ways(data)
     assert _head(events).chunked is True
     assert events[1:] == [
-        CHUNK_START,
         b"hello",
         CHUNK_END,
-        CHUNK_START,
         b" world",
         CHUNK_END,
         END,
@@ -237,7 +235,7 @@ def test_chunk_sizes_are_hex_of_any_case_and_length() -> None:
         b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
         b"001a\r\n" + body + b"\r\n0000\r\n\r\n"
     )
-    assert feed_three_ways(data)[2] == body
+    assert feed_three_ways(data)[1] == body
 
 
 def test_websocket_upgrade_hands_over_the_tail() -> None:
@@ -423,7 +421,7 @@ def test_transfer_encoding_overrides_content_length_in_a_response() -> None:
         b"2\r\nok\r\n0\r\n\r\n",
         response=True,
     )
-    assert events[1:] == [CHUNK_START, b"ok", CHUNK_END, END]
+    assert events[1:] == [b"ok", CHUNK_END, END]
 
 
 def test_a_response_without_length_and_without_read_until_eof_is_empty() -> None:
@@ -437,7 +435,7 @@ def test_lax_chunk_lines_in_a_response() -> None:
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\n0\n\n",
         response=True,
     )
-    assert events[1:] == [CHUNK_START, b"abc", CHUNK_END, END]
+    assert events[1:] == [b"abc", CHUNK_END, END]
 
 
 def test_identical_content_lengths_in_a_response_are_one() -> None:

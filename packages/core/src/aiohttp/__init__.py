@@ -164,9 +164,15 @@ if TYPE_CHECKING:
     # What type checkers see; the runtime resolves the same names lazily.
     # Each distribution's names join this block as its modules are written.
     from . import hdrs as hdrs
+    from .compression_utils import set_zlib_backend as set_zlib_backend
     from .http import HttpVersion as HttpVersion
     from .http import HttpVersion10 as HttpVersion10
     from .http import HttpVersion11 as HttpVersion11
+    from .streams import EMPTY_PAYLOAD as EMPTY_PAYLOAD
+    from .streams import DataQueue as DataQueue
+    from .streams import EofStream as EofStream
+    from .streams import FlowControlDataQueue as FlowControlDataQueue
+    from .streams import StreamReader as StreamReader
 
     __all__ = (
         "hdrs",

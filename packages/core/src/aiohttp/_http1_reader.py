@@ -2,10 +2,11 @@
 
 ``MessageReader.feed(data)`` returns the events the bytes complete, in
 order: a ``Head`` (the parsed message and whether a body follows), body
-``bytes``, ``CHUNK_START`` / ``CHUNK_END`` around each chunk of a chunked
-body, ``END`` when a body is complete, and ``Switch(tail)`` when the
-connection changes protocols (Upgrade, CONNECT): the reader stops and
-``tail`` holds the bytes that follow, which belong to the new protocol.
+``bytes``, ``CHUNK_END`` after each chunk of a chunked body (the head's
+``chunked`` says a body is chunked), ``END`` when a body is complete,
+and ``Switch(tail)`` when the connection changes protocols (Upgrade,
+CONNECT): the reader stops and ``tail`` holds the bytes that follow,
+which belong to the new protocol.
 Several pipelined messages in one ``feed`` give several heads. A message
 without a body gives a ``Head`` whose ``has_body`` is false and no ``END``.
 
@@ -30,6 +31,7 @@ from typing import Final, NamedTuple
 
 from ._http1_head import (
     MAX_BODY_LENGTH,
+    NO_BODY,
     Framing,
     Limits,
     RawRequestMessage,
@@ -45,7 +47,7 @@ from .http_exceptions import (
 )
 
 Message = RawRequestMessage | RawResponseMessage
-HeadParser = Callable[[bytes], tuple[Message, Framing]]
+HeadParser = Callable[[bytes, Limits], tuple[Message, Framing]]
 
 #: The most chunk-extension bytes one message may carry: extensions are
 #: ignored, so a peer could otherwise make us read megabytes of them.
@@ -53,7 +55,7 @@ MAX_CHUNK_EXTENSIONS: Final = 16384
 
 _TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _QUOTED = rb'"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*"'
-_CHUNK_LINE = re.compile(
+_CHUNK_LINE_RE = re.compile(
     rb"([0-9A-Fa-f]+)((?:[ \t]*;[ \t]*"
     + _TOKEN
     + rb"(?:[ \t]*=[ \t]*(?:"
@@ -63,6 +65,10 @@ _CHUNK_LINE = re.compile(
     + rb"))?)*)"
 )
 _LAX_HEAD_END = re.compile(rb"\n\r?\n")
+_LINE_END_BYTES: Final = frozenset(b"\r\n")
+# Up to 15 hex digits stay below MAX_BODY_LENGTH; longer sizes take the
+# general path, which checks the value.
+_HEX_SIZE = re.compile(rb"[0-9A-Fa-f]{1,15}")
 
 
 class Head(NamedTuple):
@@ -70,6 +76,10 @@ class Head(NamedTuple):
 
     message: Message
     has_body: bool
+
+
+# Built with tuple.__new__ on the hot path (NamedTuple's constructor is Python).
+_new_tuple: Final = tuple.__new__
 
 
 class Switch(NamedTuple):
@@ -81,12 +91,10 @@ class Switch(NamedTuple):
 class Marker(Enum):
     """Body events that carry no data."""
 
-    CHUNK_START = "chunk start"
     CHUNK_END = "chunk end"
     END = "end"
 
 
-CHUNK_START: Final = Marker.CHUNK_START
 CHUNK_END: Final = Marker.CHUNK_END
 END: Final = Marker.END
 
@@ -105,10 +113,27 @@ class _State(Enum):
     FAILED = 8
 
 
+# Module constants: an Enum member looked up on its class costs three times
+# as much, and the state is consulted several times per message.
+_HEAD, _LENGTH, _CHUNK_LINE, _CHUNK_DATA, _CHUNK_CRLF = (
+    _State.HEAD,
+    _State.LENGTH,
+    _State.CHUNK_LINE,
+    _State.CHUNK_DATA,
+    _State.CHUNK_CRLF,
+)
+_TRAILERS, _UNTIL_CLOSE, _SWITCHED, _FAILED = (
+    _State.TRAILERS,
+    _State.UNTIL_CLOSE,
+    _State.SWITCHED,
+    _State.FAILED,
+)
+
+
 class MessageReader:
     """Turns the bytes of one connection into message events.
 
-    ``parse_head`` parses a complete head (see ``_http1_head``); ``lax``
+    ``parse_head(head, limits)`` parses a complete head (see ``_http1_head``); ``lax``
     accepts bare-LF line endings, which only the response side allows.
     """
 
@@ -131,7 +156,7 @@ class MessageReader:
         self._parse_head = parse_head
         self._limits = limits
         self._lax = lax
-        self._state = _State.HEAD
+        self._state = _HEAD
         self._pending = bytearray()  # an incomplete head, chunk line or trailers
         self._scanned = 0  # how far _pending was searched for its terminator
         self._line_start = 0  # where _pending's current (head) line begins
@@ -144,12 +169,12 @@ class MessageReader:
     @property
     def switched(self) -> bool:
         """Whether the connection has switched protocols."""
-        return self._state is _State.SWITCHED
+        return self._state is _SWITCHED
 
     @property
     def in_body(self) -> bool:
         """Whether a message's body is being read."""
-        return self._state not in (_State.HEAD, _State.SWITCHED, _State.FAILED)
+        return self._state not in (_HEAD, _SWITCHED, _FAILED)
 
     # -- feeding ---------------------------------------------------------------
 
@@ -162,7 +187,7 @@ class MessageReader:
         """Take the next bytes of the stream; return the events they complete."""
         if self._error is not None:
             return [self._error]
-        if self._state is _State.SWITCHED:
+        if self._state is _SWITCHED:
             return [Switch(data)] if data else []
         events: list[Event] = []
         try:
@@ -177,7 +202,7 @@ class MessageReader:
         return events
 
     def _fail(self, error: HttpProcessingError, events: list[Event]) -> None:
-        self._state = _State.FAILED
+        self._state = _FAILED
         self._error = error
         self._pending.clear()
         events.append(error)
@@ -190,23 +215,23 @@ class MessageReader:
         if self._error is not None:
             return [self._error]
         state = self._state
-        if state is _State.UNTIL_CLOSE:
-            self._state = _State.HEAD
+        if state is _UNTIL_CLOSE:
+            self._state = _HEAD
             return [END]
-        if state is _State.LENGTH:
+        if state is _LENGTH:
             error: HttpProcessingError = ContentLengthError(
                 "Not enough data to satisfy content length header."
             )
         elif state in (
-            _State.CHUNK_LINE,
-            _State.CHUNK_DATA,
-            _State.CHUNK_CRLF,
-            _State.TRAILERS,
+            _CHUNK_LINE,
+            _CHUNK_DATA,
+            _CHUNK_CRLF,
+            _TRAILERS,
         ):
             error = TransferEncodingError(
                 "Not enough data to satisfy transfer length header."
             )
-        elif state is _State.HEAD and self._pending.strip(b"\r\n"):
+        elif state is _HEAD and self._pending.strip(b"\r\n"):
             error = BadHttpMessage("Connection closed in the middle of a message head")
         else:
             return []
@@ -222,11 +247,11 @@ class MessageReader:
         end = len(data)
         while pos < end:
             state = self._state
-            if state is _State.HEAD:
+            if state is _HEAD:
                 pos = self._read_head(data, pos, events)
                 if pos < 0:
                     return
-            elif state is _State.LENGTH:
+            elif state is _LENGTH:
                 take = min(self._remaining, end - pos)
                 events.append(
                     data if take == end and pos == 0 else data[pos : pos + take]
@@ -235,18 +260,18 @@ class MessageReader:
                 self._remaining -= take
                 if not self._remaining:
                     self._finish_message(events)
-            elif state is _State.CHUNK_DATA:
+            elif state is _CHUNK_DATA:
                 take = min(self._remaining, end - pos)
                 events.append(data[pos : pos + take])
                 pos += take
                 self._remaining -= take
                 if not self._remaining:
-                    self._state = _State.CHUNK_CRLF
-            elif state is _State.CHUNK_LINE:
+                    self._state = _CHUNK_CRLF
+            elif state is _CHUNK_LINE:
                 pos = self._read_chunk_line(data, pos, events)
                 if pos < 0:
                     return
-            elif state is _State.CHUNK_CRLF:
+            elif state is _CHUNK_CRLF:
                 if data.startswith(b"\r\n", pos):
                     pos += 2
                 elif self._lax and data.startswith(b"\n", pos):
@@ -257,12 +282,12 @@ class MessageReader:
                 else:
                     raise TransferEncodingError("A chunk does not end with CRLF")
                 events.append(CHUNK_END)
-                self._state = _State.CHUNK_LINE
-            elif state is _State.TRAILERS:
+                self._state = _CHUNK_LINE
+            elif state is _TRAILERS:
                 pos = self._read_trailers(data, pos, events)
                 if pos < 0:
                     return
-            elif state is _State.UNTIL_CLOSE:
+            elif state is _UNTIL_CLOSE:
                 events.append(data if pos == 0 else data[pos:])
                 return
             else:  # SWITCHED: the rest belongs to the next protocol
@@ -280,23 +305,23 @@ class MessageReader:
         start = len(pending)
         pending += data
         state = self._state
-        if state is _State.CHUNK_CRLF:
+        if state is _CHUNK_CRLF:
             return len(pending) >= 2
-        if state is _State.CHUNK_LINE:
+        if state is _CHUNK_LINE:
             if pending.find(b"\n", start) >= 0:
                 return True
             if len(pending) > self._limits.max_line_size:
                 raise LineTooLong("chunk size line", self._limits.max_line_size)
             return False
         # A head or a trailer section: both end with an empty line.
-        if state is _State.TRAILERS and (
+        if state is _TRAILERS and (
             pending.startswith(b"\r\n") or (self._lax and pending.startswith(b"\n"))
         ):
             return True
         if self._section_end(pending, max(self._scanned - 3, 0)) >= 0:
             return True
         self._scanned = len(pending)
-        if state is _State.HEAD:
+        if state is _HEAD:
             self._check_partial_head(start)
         elif len(pending) > self._max_trailers_size():
             raise BadHttpMessage("Trailer section is too large", code=431)
@@ -335,10 +360,15 @@ class MessageReader:
     def _read_head(self, data: bytes, pos: int, events: list[Event]) -> int:
         """Parse a head at ``pos``; return the position after it, or -1."""
         # A server should ignore empty lines before a request-line (RFC 9112 2.2).
-        while data.startswith(b"\r\n", pos) or (
-            self._lax and data.startswith(b"\n", pos)
-        ):
-            pos += 2 if data[pos] == 0x0D else 1
+        while data[pos] in _LINE_END_BYTES:  # rare: compare a byte, not a slice
+            if data.startswith(b"\r\n", pos):
+                pos += 2
+            elif self._lax and data[pos] == 0x0A:
+                pos += 1
+            else:
+                break
+            if pos == len(data):
+                return pos
         if pos >= len(data):
             return len(data)
         if self._lax:
@@ -351,7 +381,7 @@ class MessageReader:
             if found < 0:
                 return self._wait_for_head(data, pos)
             head, after = data[pos : found + 2], found + 4
-        message, framing = self._parse_head(head)
+        message, framing = self._parse_head(head, self._limits)
         self._start_body(message, framing, events)
         return after
 
@@ -366,46 +396,77 @@ class MessageReader:
     def _start_body(
         self, message: Message, framing: Framing, events: list[Event]
     ) -> None:
-        if framing.chunked:
+        if framing is NO_BODY:  # the usual request: nothing more to read
+            events.append(_new_tuple(Head, (message, False)))
+        elif framing.chunked:
             events.append(Head(message, True))
-            self._state = _State.CHUNK_LINE
+            self._state = _CHUNK_LINE
             self._chunk_extensions = 0
             self._switch_after = framing.switch
         elif framing.length:
             events.append(Head(message, True))
-            self._state = _State.LENGTH
+            self._state = _LENGTH
             self._remaining = framing.length
             self._switch_after = framing.switch
         elif framing.until_close:
             events.append(Head(message, True))
-            self._state = _State.UNTIL_CLOSE
+            self._state = _UNTIL_CLOSE
         else:
             events.append(Head(message, False))
             if framing.switch:
-                self._state = _State.SWITCHED
+                self._state = _SWITCHED
 
     def _finish_message(self, events: list[Event]) -> None:
         events.append(END)
-        self._state = _State.SWITCHED if self._switch_after else _State.HEAD
+        self._state = _SWITCHED if self._switch_after else _HEAD
         self._switch_after = False
 
     def _read_chunk_line(self, data: bytes, pos: int, events: list[Event]) -> int:
-        """Parse ``size[;extensions]`` CRLF at ``pos``; return the position after."""
-        newline = data.find(b"\n", pos)
-        if newline < 0:
-            if len(data) - pos > self._limits.max_line_size:
-                raise LineTooLong("chunk size line", self._limits.max_line_size)
-            self._wait(data, pos, len(data) - pos)
-            return -1
+        """Read chunks from ``pos``: every complete one in a tight loop.
+
+        Returns the position after what was consumed (or -1 when a partial
+        chunk line waits for more) with the state set to go on from there.
+        """
+        end = len(data)
+        append = events.append
+        while True:
+            newline = data.find(b"\n", pos)
+            if newline < 0:
+                if end - pos > self._limits.max_line_size:
+                    raise LineTooLong("chunk size line", self._limits.max_line_size)
+                self._wait(data, pos, end - pos)
+                return -1
+            size = self._chunk_size(data, pos, newline)
+            if not size:
+                self._state = _TRAILERS
+                return newline + 1
+            start = newline + 1
+            stop = start + size
+            if stop + 2 > end or data[stop] != 0x0D or data[stop + 1] != 0x0A:
+                # A chunk that ends beyond these bytes, or an irregular end:
+                # the general states take it from here.
+                self._remaining = size
+                self._state = _CHUNK_DATA
+                return start
+            append(data[start:stop])
+            append(CHUNK_END)
+            pos = stop + 2
+            if pos == end:
+                return pos
+
+    def _chunk_size(self, data: bytes, pos: int, newline: int) -> int:
+        """The size on the chunk line ``data[pos:newline]`` (RFC 9112 7.1)."""
         if newline > pos and data[newline - 1] == 0x0D:
             line = data[pos : newline - 1]
         elif self._lax:
             line = data[pos:newline]
         else:
             raise TransferEncodingError("A chunk size line does not end with CRLF")
+        if _HEX_SIZE.fullmatch(line):  # the usual case: hex digits alone
+            return int(line, 16)
         if len(line) > self._limits.max_line_size:
             raise LineTooLong("chunk size line", self._limits.max_line_size, len(line))
-        match = _CHUNK_LINE.fullmatch(line)
+        match = _CHUNK_LINE_RE.fullmatch(line)
         if match is None:
             raise TransferEncodingError(f"Invalid chunk size line {line[:100]!r}")
         size_hex, extensions = match.groups()
@@ -416,13 +477,7 @@ class MessageReader:
         size = int(size_hex, 16)
         if size > MAX_BODY_LENGTH:
             raise TransferEncodingError("Chunk size is too large", code=413)
-        if size:
-            events.append(CHUNK_START)
-            self._remaining = size
-            self._state = _State.CHUNK_DATA
-        else:
-            self._state = _State.TRAILERS
-        return newline + 1
+        return size
 
     def _read_trailers(self, data: bytes, pos: int, events: list[Event]) -> int:
         """Read the trailer section after the last chunk (and ignore it)."""

@@ -58,7 +58,17 @@ _EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
-    # Re-exports join this block as their modules are written.
+    # Re-exports join this block as their modules are written; the
+    # WebSocket names come with aiotide-websocket.
+    from .http_exceptions import HttpProcessingError as HttpProcessingError
+    from .http_parser import HeadersParser as HeadersParser
+    from .http_parser import HttpParser as HttpParser
+    from .http_parser import HttpRequestParser as HttpRequestParser
+    from .http_parser import HttpResponseParser as HttpResponseParser
+    from .http_parser import RawRequestMessage as RawRequestMessage
+    from .http_parser import RawResponseMessage as RawResponseMessage
+    from .http_writer import StreamWriter as StreamWriter
+
     __all__ = (
         "RESPONSES",
         "SERVER_SOFTWARE",
