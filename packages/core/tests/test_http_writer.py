@@ -107,6 +107,21 @@ def test_value_refuses_forbidden_characters(char: str, where: str) -> None:
         serialize_headers("HTTP/1.1 200 OK", headers)
 
 
+@pytest.mark.parametrize("char", ["\x01", "\x08", "\x0b", "\x1b", "\x1f", "\x7f"])
+def test_value_refuses_other_control_characters(char: str) -> None:
+    # RFC 9110 section 5.5: only HTAB among the controls; our parser agrees.
+    headers = CIMultiDict([("X-Bad", f"a{char}b")])
+    with pytest.raises(ValueError, match="value of header 'X-Bad'"):
+        serialize_headers("HTTP/1.1 200 OK", headers)
+    with pytest.raises(ValueError, match="status line"):
+        serialize_headers(f"HTTP/1.1 200 O{char}K", CIMultiDict())
+
+
+def test_a_tab_inside_a_value_is_allowed() -> None:
+    head = serialize_headers("HTTP/1.1 200 OK", CIMultiDict([("X-Tab", "a\tb")]))
+    assert head == b"HTTP/1.1 200 OK\r\nX-Tab: a\tb\r\n\r\n"
+
+
 def test_value_that_would_smuggle_a_field_is_refused() -> None:
     # A whole well-formed field line hidden in a value: still one CRLF too many.
     headers = CIMultiDict([("Location", "/next\r\nSet-Cookie: session=stolen")])

@@ -2,8 +2,9 @@
 
 ``serialize_headers`` turns a status or request line and its fields into the
 bytes of a message head (RFC 9112 section 2.1), refusing anything that could
-split the message or smuggle a second one: CR, LF or NUL in the first line
-or a field value, and field names that are not RFC 9110 tokens.
+split the message or smuggle a second one: control characters (CR, LF, NUL
+and the rest but HTAB) in the first line or a field value, and field names
+that are not RFC 9110 tokens.
 
 ``StreamWriter`` sends one message over a ``BaseProtocol``'s transport. The
 head is buffered until the first body bytes (or the end of the message) so
@@ -41,7 +42,13 @@ _TCHAR = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
 # Every field name at once, joined by LF (which no token contains).
 _FIELD_NAMES_RE: Final = re.compile(f"{_TCHAR}+(?:\n{_TCHAR}+)*")
 _FIELD_NAME_RE: Final = re.compile(f"{_TCHAR}+")
-_FORBIDDEN_RE: Final = re.compile("[\r\n\x00]")
+# Field values and the first line hold no control characters but HTAB
+# (RFC 9110 section 5.5): CR and LF would end the line, the others are
+# what our own parser, and careful peers, refuse.
+_FORBIDDEN_RE: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+# The same, less the CRs and LFs the head's own line endings put there
+# (those are counted instead).
+_STRAY_CONTROL_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # From this many body bytes on, Python 3.12+ sends head, size line and body
 # with one sendmsg() through writelines() and saves copying the body; below
@@ -58,8 +65,9 @@ def serialize_headers(status_line: str, headers: Mapping[str, str]) -> bytes:
     """Return the message head: the first line, the field lines, an empty line.
 
     ``headers`` keeps its order and repetitions (a ``CIMultiDict``); the
-    result is UTF-8. Raises ``ValueError`` naming the culprit for a CR, LF or
-    NUL in ``status_line`` or a value, or a field name that is not a token.
+    result is UTF-8. Raises ``ValueError`` naming the culprit for a control
+    character (but HTAB) in ``status_line`` or a value, or a field name that
+    is not a token.
     """
     # The hot path validates with one regex over all the names and a few
     # C-level scans of the joined head; only a bad head is searched field by
@@ -75,7 +83,7 @@ def serialize_headers(status_line: str, headers: Mapping[str, str]) -> bytes:
     if (
         head.count("\r") != line_count
         or head.count("\n") != line_count
-        or "\x00" in head
+        or _STRAY_CONTROL_RE.search(head)
     ):
         _raise_invalid_head(status_line, headers)
     return head.encode("utf-8")
@@ -91,9 +99,7 @@ def _raise_invalid_head(status_line: str, headers: Mapping[str, str]) -> NoRetur
                 " (RFC 9110 section 5.1)"
             )
         if _FORBIDDEN_RE.search(value):
-            raise ValueError(
-                f"Newline or NUL character in the value of header {name!r}"
-            )
+            raise ValueError(f"Control character in the value of header {name!r}")
     raise AssertionError("serialize_headers refused a valid head")
 
 
