@@ -124,7 +124,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=CURRENT)
 def typecheck(session: nox.Session) -> None:
     """Run mypy --strict over every member, the tests and the tooling."""
-    _install_everything(session, "typecheck")
+    _install_everything(session, "typecheck", "test")
     session.run("mypy", *session.posargs)
 
 

@@ -470,3 +470,31 @@ def test_headers_are_a_case_insensitive_read_only_multidict() -> None:
     assert isinstance(message.headers.copy(), CIMultiDict)
     with pytest.raises(TypeError):
         message.headers["Host"] = "other"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"HTTP/1.1 200 " + b"O" * 40 + b"\r\n\r\n",  # status line
+        b"HTTP/1.1 200 OK\r\nX-Long: " + b"v" * 40 + b"\r\n\r\n",  # one field
+        b"HTTP/1.1 200 OK\r\n" + b"A: b\r\n" * 5 + b"\r\n",  # too many fields
+    ],
+)
+def test_limits_hold_for_responses_too(data: bytes) -> None:
+    limits = Limits(max_line_size=30, max_field_size=30, max_headers=3)
+    events = feed_three_ways(data, response=True, make=lambda: response_reader(limits))
+    assert events[-1] in ((LineTooLong, 400), (BadHttpMessage, 400))
+
+
+def test_a_response_may_not_open_with_a_folded_line() -> None:
+    events = feed_three_ways(b"HTTP/1.1 200 OK\r\n  folded\r\n\r\n", response=True)
+    assert events == [(InvalidHeader, 400)]
+
+
+@pytest.mark.parametrize(
+    "target", [b"http://example.com:99999/", b"http://[::1/", b"http://exa mple/"]
+)
+def test_absolute_targets_yarl_refuses_are_bad_requests(target: bytes) -> None:
+    events = feed_three_ways(b"GET " + target + b" HTTP/1.1\r\nHost: h\r\n\r\n")
+    assert len(events) == 1
+    assert events[0][1] == 400  # type: ignore[index]

@@ -385,6 +385,7 @@ def _request_url(method: str, target: str) -> URL:
         return URL.build(path="*", encoded=True)
     try:
         url = URL(target, encoded=True)
+        url.explicit_port  # noqa: B018 - yarl checks the port only when asked
     except ValueError as exc:
         raise InvalidURLError(f"Invalid request-target {target!r}") from exc
     if not url.absolute or not url.scheme:

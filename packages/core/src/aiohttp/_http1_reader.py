@@ -349,10 +349,12 @@ class MessageReader:
                     "start line", limits.max_line_size, len(pending), code=code
                 )
             return
+        # 431 is a server's answer; a response's faults are plain 400s.
+        code = 400 if self._lax else 431
         if self._lines > limits.max_headers + 1:
-            raise BadHttpMessage("Too many header fields received", code=431)
+            raise BadHttpMessage("Too many header fields received", code=code)
         if len(pending) - self._line_start > limits.max_field_size:
-            raise LineTooLong("header field", limits.max_field_size, code=431)
+            raise LineTooLong("header field", limits.max_field_size, code=code)
 
     def _max_trailers_size(self) -> int:
         return self._limits.max_headers * (self._limits.max_field_size + 2)
