@@ -24,6 +24,7 @@ from typing import Final, NoReturn, TypeAlias
 from multidict import CIMultiDict
 
 from ._http_version import HttpVersion, HttpVersion10, HttpVersion11
+from .abc import AbstractStreamWriter
 from .base_protocol import BaseProtocol
 from .compression_utils import ZLibCompressor
 
@@ -103,7 +104,7 @@ def _raise_invalid_head(status_line: str, headers: Mapping[str, str]) -> NoRetur
     raise AssertionError("serialize_headers refused a valid head")
 
 
-class StreamWriter:
+class StreamWriter(AbstractStreamWriter):
     """Write one HTTP/1.1 message, head and body, to a protocol's transport.
 
     ``length``, when set, is how many more body bytes may be sent: the rest

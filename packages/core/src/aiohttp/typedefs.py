@@ -1,0 +1,58 @@
+"""Type names shared by the aiohttp API (aiohttp.typedefs).
+
+The web framework's own aliases (``Handler``, ``Middleware``) name web
+types and arrive with aiotide-web; everything here is core's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from http.cookies import BaseCookie, Morsel
+from typing import Any, TypeAlias
+
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy, istr
+from yarl import URL, Query
+
+__all__ = (
+    "DEFAULT_JSON_DECODER",
+    "DEFAULT_JSON_ENCODER",
+    "Byteish",
+    "JSONBytesEncoder",
+    "JSONDecoder",
+    "JSONEncoder",
+    "LooseCookies",
+    "LooseCookiesIterables",
+    "LooseCookiesMappings",
+    "LooseHeaders",
+    "PathLike",
+    "Query",
+    "RawHeaders",
+    "StrOrURL",
+)
+
+DEFAULT_JSON_ENCODER = json.dumps
+DEFAULT_JSON_DECODER = json.loads
+
+Byteish: TypeAlias = bytes | bytearray | memoryview
+JSONEncoder: TypeAlias = Callable[[Any], str]
+JSONBytesEncoder: TypeAlias = Callable[[Any], bytes]
+JSONDecoder: TypeAlias = Callable[[str], Any]
+LooseHeaders: TypeAlias = (
+    Mapping[str, str]
+    | Mapping[istr, str]
+    | CIMultiDict[str]
+    | CIMultiDictProxy[str]
+    | MultiDict[str]
+    | MultiDictProxy[str]
+    | Iterable[tuple[str | istr, str]]
+)
+RawHeaders: TypeAlias = tuple[tuple[bytes, bytes], ...]
+StrOrURL: TypeAlias = str | URL
+LooseCookiesMappings: TypeAlias = Mapping[str, "str | BaseCookie[str] | Morsel[Any]"]
+LooseCookiesIterables: TypeAlias = Iterable[
+    tuple[str, "str | BaseCookie[str] | Morsel[Any]"]
+]
+LooseCookies: TypeAlias = LooseCookiesMappings | LooseCookiesIterables | BaseCookie[str]
+PathLike: TypeAlias = str | os.PathLike[str]
