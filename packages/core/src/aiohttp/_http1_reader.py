@@ -172,16 +172,11 @@ class MessageReader:
         return self._state is _SWITCHED
 
     @property
-    def in_body(self) -> bool:
-        """Whether a message's body is being read."""
-        return self._state not in (_HEAD, _SWITCHED, _FAILED)
-
-    # -- feeding ---------------------------------------------------------------
-
-    @property
     def error(self) -> HttpProcessingError | None:
         """The error that ended the stream, if one did."""
         return self._error
+
+    # -- feeding ---------------------------------------------------------------
 
     def feed(self, data: bytes) -> list[Event]:
         """Take the next bytes of the stream; return the events they complete."""
