@@ -49,7 +49,7 @@ _TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 # obs-text, and spaces or tabs between them (RFC 9110 section 5.5).
 _VALUE = rb"(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?"
 # One strict field line, matched from the LF that ends the line before it
-# (see parse_fields_strict): each match starts at an LF followed by a token
+# (see _parse_led_fields): each match starts at an LF followed by a token
 # and ends at a CR that an LF follows, so "every line matched" is "as many
 # matches as LFs", and a line starting with whitespace, a bare CR or a bare
 # LF cannot match.
