@@ -165,9 +165,27 @@ if TYPE_CHECKING:
     # Each distribution's names join this block as its modules are written.
     from . import hdrs as hdrs
     from .compression_utils import set_zlib_backend as set_zlib_backend
+    from .helpers import BasicAuth as BasicAuth
+    from .helpers import ChainMapProxy as ChainMapProxy
+    from .helpers import ETag as ETag
+    from .helpers import encode_basic_auth as encode_basic_auth
     from .http import HttpVersion as HttpVersion
     from .http import HttpVersion10 as HttpVersion10
     from .http import HttpVersion11 as HttpVersion11
+    from .payload import PAYLOAD_REGISTRY as PAYLOAD_REGISTRY
+    from .payload import AsyncIterablePayload as AsyncIterablePayload
+    from .payload import BufferedReaderPayload as BufferedReaderPayload
+    from .payload import BytesIOPayload as BytesIOPayload
+    from .payload import BytesPayload as BytesPayload
+    from .payload import IOBasePayload as IOBasePayload
+    from .payload import JsonPayload as JsonPayload
+    from .payload import Payload as Payload
+    from .payload import StringIOPayload as StringIOPayload
+    from .payload import StringPayload as StringPayload
+    from .payload import TextIOPayload as TextIOPayload
+    from .payload import get_payload as get_payload
+    from .payload import payload_type as payload_type
+    from .payload_streamer import streamer as streamer
     from .streams import EMPTY_PAYLOAD as EMPTY_PAYLOAD
     from .streams import DataQueue as DataQueue
     from .streams import EofStream as EofStream
