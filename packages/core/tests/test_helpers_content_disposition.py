@@ -106,9 +106,9 @@ def test_parameter_name_must_be_a_token(name: str) -> None:
         content_disposition_header("attachment", **params)
 
 
-def test_token_value_is_written_as_is() -> None:
+def test_token_values_are_quoted_too() -> None:
     header = content_disposition_header("form-data", name="field", filename="a.txt")
-    assert header == "form-data; name=field; filename=a.txt"
+    assert header == 'form-data; name="field"; filename="a.txt"'
     assert read_header(header) == (
         "form-data",
         [("name", "field"), ("filename", "a.txt")],
@@ -168,9 +168,11 @@ def test_filename_fallback_keeps_what_ascii_can_say() -> None:
     )
 
 
-def test_fallback_that_is_a_token_is_not_quoted() -> None:
+def test_a_token_fallback_is_quoted_too() -> None:
     header = content_disposition_header("attachment", filename="\u00e9t\u00e9.txt")
-    assert header == "attachment; filename=ete.txt; filename*=utf-8''%C3%A9t%C3%A9.txt"
+    assert (
+        header == "attachment; filename=\"ete.txt\"; filename*=utf-8''%C3%A9t%C3%A9.txt"
+    )
 
 
 def test_attr_chars_are_not_percent_encoded() -> None:
@@ -197,7 +199,9 @@ def test_charset() -> None:
     header = content_disposition_header(
         "attachment", _charset="iso-8859-1", filename="caf\u00e9.txt"
     )
-    assert header == "attachment; filename=cafe.txt; filename*=iso-8859-1''caf%E9.txt"
+    assert (
+        header == "attachment; filename=\"cafe.txt\"; filename*=iso-8859-1''caf%E9.txt"
+    )
     assert read_header(header)[1][1] == ("filename*", "caf\u00e9.txt")
 
 

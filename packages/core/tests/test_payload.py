@@ -524,7 +524,7 @@ def test_set_content_disposition() -> None:
     assert body.headers[hdrs.CONTENT_DISPOSITION] == content_disposition_header(
         "form-data", name="field", filename="a b.txt"
     )
-    assert body.headers[hdrs.CONTENT_DISPOSITION].startswith("form-data; name=field")
+    assert body.headers[hdrs.CONTENT_DISPOSITION].startswith('form-data; name="field"')
     body.set_content_disposition(
         "attachment", quote_fields=False, _charset="latin-1", filename="é.txt"
     )

@@ -165,6 +165,7 @@ if TYPE_CHECKING:
     # Each distribution's names join this block as its modules are written.
     from . import hdrs as hdrs
     from .compression_utils import set_zlib_backend as set_zlib_backend
+    from .formdata import FormData as FormData
     from .helpers import BasicAuth as BasicAuth
     from .helpers import ChainMapProxy as ChainMapProxy
     from .helpers import ETag as ETag
@@ -172,6 +173,13 @@ if TYPE_CHECKING:
     from .http import HttpVersion as HttpVersion
     from .http import HttpVersion10 as HttpVersion10
     from .http import HttpVersion11 as HttpVersion11
+    from .multipart import BadContentDispositionHeader as BadContentDispositionHeader
+    from .multipart import BadContentDispositionParam as BadContentDispositionParam
+    from .multipart import BodyPartReader as BodyPartReader
+    from .multipart import MultipartReader as MultipartReader
+    from .multipart import MultipartWriter as MultipartWriter
+    from .multipart import content_disposition_filename as content_disposition_filename
+    from .multipart import parse_content_disposition as parse_content_disposition
     from .payload import PAYLOAD_REGISTRY as PAYLOAD_REGISTRY
     from .payload import AsyncIterablePayload as AsyncIterablePayload
     from .payload import BufferedReaderPayload as BufferedReaderPayload

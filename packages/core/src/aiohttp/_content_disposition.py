@@ -54,8 +54,8 @@ def _ascii_fallback(value: str) -> str:
 
 
 def _format_parameter(name: str, value: str, quote_fields: bool, charset: str) -> str:
-    if _is_token(value):
-        return f"{name}={value}"
+    # Quoted even when a token would do: browsers and aiohttp always quote,
+    # and some servers' parsers only read the quoted form.
     if not quote_fields:
         # The caller wants the text as is (what browsers send in form-data),
         # but a line break would end the header: refuse control characters.
@@ -83,8 +83,8 @@ def content_disposition_header(
     """Build a Content-Disposition value such as ``attachment; filename="a b.txt"``.
 
     ``disptype`` and every parameter name must be tokens (RFC 6266 section 4.1),
-    otherwise :exc:`ValueError` is raised. A value that is a token is written
-    as is; other ASCII text becomes a quoted-string. Text a quoted-string
+    otherwise :exc:`ValueError` is raised. ASCII values are written as
+    quoted-strings (tokens too, as browsers do). Text a quoted-string
     cannot hold (non-ASCII, control characters) is written as RFC 8187's
     ``name*=utf-8''percent-encoded`` (in ``_charset``), and for ``filename``
     an ASCII approximation is sent first as a plain ``filename``.
