@@ -1,22 +1,22 @@
 """Time aiohttp's public multipart API in whatever aiohttp is importable.
 
-Run by ``multipart.py`` once per implementation (aiotide; the original
-aiohttp with its C extensions; the original with AIOHTTP_NO_EXTENSIONS=1),
-so the same code measures each. The form is what a browser uploads: eight
-text fields and two 64 KiB files. Prints one JSON object: operations per
-second.
+Run by ``multipart.py`` through ``_compare.py``, once per implementation
+(aiotide; the original aiohttp with its C extensions; the original with
+AIOHTTP_NO_EXTENSIONS=1), so the same code measures each. The form is what
+a browser uploads: eight text fields and two 64 KiB files. Prints one JSON
+object: operations per second.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
 
+from _implementation import implementation
 from multidict import CIMultiDict
 
 from aiohttp.abc import AbstractStreamWriter
@@ -139,14 +139,7 @@ def main() -> None:
         "read_form_mtu": _rate(loop, lambda: read_form(body, 1500), 500),
         "write_form": _rate(loop, write_form, 2000),
     }
-    json.dump(
-        {
-            "aiotide": importlib.util.find_spec("aiohttp._aiotide_version") is not None,
-            "body_size": len(body),
-            **results,
-        },
-        sys.stdout,
-    )
+    json.dump({"implementation": implementation(), **results}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from _implementation import implementation
 from multidict import CIMultiDict
 
 from aiohttp.base_protocol import BaseProtocol
@@ -117,7 +118,7 @@ def main() -> None:
             lambda n: loop.run_until_complete(serialize(n)), 20000
         ),
     }
-    json.dump({"parser_module": HttpRequestParser.__module__, **results}, sys.stdout)
+    json.dump({"implementation": implementation(), **results}, sys.stdout)
 
 
 if __name__ == "__main__":

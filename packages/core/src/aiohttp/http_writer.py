@@ -47,9 +47,10 @@ _FIELD_NAME_RE: Final = re.compile(f"{_TCHAR}+")
 # (RFC 9110 section 5.5): CR and LF would end the line, the others are
 # what our own parser, and careful peers, refuse.
 _FORBIDDEN_RE: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
-# The same, less the CRs and LFs the head's own line endings put there
-# (those are counted instead).
-_STRAY_CONTROL_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Every byte a head may hold but CR and LF: HTAB, visible ASCII, and the
+# bytes of UTF-8 text beyond ASCII.
+_ALLOWED_BYTES: Final = bytes([0x09, *range(0x20, 0x7F), *range(0x80, 0x100)])
+_CRLF: Final = b"\r\n"
 
 # From this many body bytes on, Python 3.12+ sends head, size line and body
 # with one sendmsg() through writelines() and saves copying the body; below
@@ -59,7 +60,7 @@ _STRAY_CONTROL_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WRITELINES_MIN_SIZE: Final = 0x20000 if sys.version_info >= (3, 12) else sys.maxsize
 
 _LAST_CHUNK: Final = b"0\r\n\r\n"
-_CRLF_LAST_CHUNK: Final = b"\r\n" + _LAST_CHUNK
+_CRLF_LAST_CHUNK: Final = _CRLF + _LAST_CHUNK
 
 
 def serialize_headers(status_line: str, headers: Mapping[str, str]) -> bytes:
@@ -70,24 +71,20 @@ def serialize_headers(status_line: str, headers: Mapping[str, str]) -> bytes:
     character (but HTAB) in ``status_line`` or a value, or a field name that
     is not a token.
     """
-    # The hot path validates with one regex over all the names and a few
-    # C-level scans of the joined head; only a bad head is searched field by
-    # field, to name the culprit.
+    # The hot path validates with one regex over all the names and one
+    # C-level pass over the encoded head; only a bad head is searched field
+    # by field, to name the culprit.
     if _FIELD_NAMES_RE.fullmatch("\n".join(headers)) is None and headers:
         _raise_invalid_head(status_line, headers)
     lines = "".join([f"{name}: {value}\r\n" for name, value in headers.items()])
-    head = f"{status_line}\r\n{lines}\r\n"
-    # Each CR and LF must be one we put there: any other sits in the status
-    # line or a value (or is an LF inside a name, which the names regex read
-    # as a separator), where it would end the line early.
-    line_count = len(headers) + 2
-    if (
-        head.count("\r") != line_count
-        or head.count("\n") != line_count
-        or _STRAY_CONTROL_RE.search(head)
-    ):
+    encoded = f"{status_line}\r\n{lines}\r\n".encode()
+    # Deleting every allowed byte leaves the control characters: exactly the
+    # CRLFs ending our own lines, or something in the status line or a value
+    # (or an LF inside a name, which the names regex read as a separator)
+    # that would break the message.
+    if encoded.translate(None, _ALLOWED_BYTES) != _CRLF * (len(headers) + 2):
         _raise_invalid_head(status_line, headers)
-    return head.encode("utf-8")
+    return encoded
 
 
 def _raise_invalid_head(status_line: str, headers: Mapping[str, str]) -> NoReturn:
