@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from types import FrameType
+from types import FrameType, GenericAlias
 from typing import Any, Generic, TypeVar, final, get_args, overload
 
 from ._sentinel import sentinel
@@ -63,6 +63,9 @@ class BaseKey(Generic[_T]):
             t = get_args(orig_class)[0] if orig_class is not None else None
         if t is None:
             t_repr = "<<Unknown>>"
+        elif isinstance(t, GenericAlias):
+            # Before the type check: on Python 3.10 list[int] is a "type" too.
+            t_repr = repr(t)
         elif isinstance(t, type):
             t_repr = (
                 t.__qualname__
