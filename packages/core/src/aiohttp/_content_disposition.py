@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import quote
 
-from ._http_chars import TOKEN
-
 __all__ = ("content_disposition_header", "guess_filename", "quoted_string")
 
 # RFC 9110 section 5.6.4: qdtext and quoted-pair allow HTAB, SP and VCHAR
@@ -25,8 +23,11 @@ _CONTROLS_RE: Final = re.compile(r"[\x00-\x1f\x7f]")
 _ASCII_FALLBACK_RE: Final = re.compile(r"[^\t\x20-\x7e]")
 
 
+_TOKEN_RE: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
 def _is_token(value: str) -> bool:
-    return bool(value) and set(value) <= TOKEN
+    return _TOKEN_RE.fullmatch(value) is not None
 
 
 def quoted_string(content: str) -> str:
@@ -43,6 +44,9 @@ def quoted_string(content: str) -> str:
 
 
 def _escape(text: str) -> str:
+    # Most values hold neither character: skip the substitution for them.
+    if '"' not in text and "\\" not in text:
+        return text
     return _NEEDS_ESCAPE_RE.sub(r"\\\1", text)
 
 
