@@ -173,6 +173,10 @@ if TYPE_CHECKING:
     from .http import HttpVersion as HttpVersion
     from .http import HttpVersion10 as HttpVersion10
     from .http import HttpVersion11 as HttpVersion11
+    from .http_websocket import WebSocketError as WebSocketError
+    from .http_websocket import WSCloseCode as WSCloseCode
+    from .http_websocket import WSMessage as WSMessage
+    from .http_websocket import WSMsgType as WSMsgType
     from .multipart import BadContentDispositionHeader as BadContentDispositionHeader
     from .multipart import BadContentDispositionParam as BadContentDispositionParam
     from .multipart import BodyPartReader as BodyPartReader

@@ -59,7 +59,7 @@ _EXPORTS: dict[str, str] = {
 
 if TYPE_CHECKING:
     # Re-exports join this block as their modules are written; the
-    # WebSocket names come with aiotide-websocket.
+    # WebSocket names are aiotide-websocket's (DESIGN.md's facade exception).
     from .http_exceptions import HttpProcessingError as HttpProcessingError
     from .http_parser import HeadersParser as HeadersParser
     from .http_parser import HttpParser as HttpParser
@@ -67,6 +67,20 @@ if TYPE_CHECKING:
     from .http_parser import HttpResponseParser as HttpResponseParser
     from .http_parser import RawRequestMessage as RawRequestMessage
     from .http_parser import RawResponseMessage as RawResponseMessage
+    from .http_websocket import WS_CLOSED_MESSAGE as WS_CLOSED_MESSAGE
+    from .http_websocket import WS_CLOSING_MESSAGE as WS_CLOSING_MESSAGE
+    from .http_websocket import WS_KEY as WS_KEY
+    from .http_websocket import WebSocketError as WebSocketError
+    from .http_websocket import WebSocketReader as WebSocketReader
+    from .http_websocket import WebSocketWriter as WebSocketWriter
+    from .http_websocket import WSCloseCode as WSCloseCode
+    from .http_websocket import WSMessage as WSMessage
+    from .http_websocket import WSMessageDecodeText as WSMessageDecodeText
+    from .http_websocket import WSMessageNoDecodeText as WSMessageNoDecodeText
+    from .http_websocket import WSMessageTextBytes as WSMessageTextBytes
+    from .http_websocket import WSMsgType as WSMsgType
+    from .http_websocket import ws_ext_gen as ws_ext_gen
+    from .http_websocket import ws_ext_parse as ws_ext_parse
     from .http_writer import StreamWriter as StreamWriter
 
     __all__ = (
