@@ -58,6 +58,9 @@ __all__ = (
 
 #: A message the parser produces.
 Message: TypeAlias = WSMessage | WSMessageTextBytes
+
+# A NamedTuple's constructor is Python code; tuple.__new__ is C.
+_new_tuple: Final = tuple.__new__
 #: What ``FrameParser.feed`` returns items of.
 ParserEvent: TypeAlias = WSMessage | WSMessageTextBytes | WebSocketError
 
@@ -215,6 +218,8 @@ class FrameParser:
         while True:
             state = self._state
             if state == _HEADER:
+                if not self._msg_opcode:
+                    self._parse_small_frames(events)
                 progressed = self._parse_header()
             elif state == _LENGTH:
                 progressed = self._parse_length()
@@ -224,6 +229,52 @@ class FrameParser:
                 progressed = self._parse_payload(events)
             if not progressed:
                 return
+
+    def _parse_small_frames(self, events: list[ParserEvent]) -> None:
+        """Read whole small data frames at once: the common case, made cheap.
+
+        Takes complete, unfragmented, uncompressed TEXT and BINARY frames
+        of fewer than 126 bytes, masked as the role requires and within
+        ``max_msg_size``, while they follow one another; anything else is
+        left to the general states, which also raise every error.
+        """
+        buf = self._buf
+        pos = self._pos
+        end = len(buf)
+        masked_bit = 0x80 if self._is_server else 0
+        header_size = 6 if self._is_server else 2
+        limit = self._max_msg_size
+        append = events.append
+        while end - pos >= 2:
+            first = buf[pos]
+            second = buf[pos + 1]
+            length = second & 0x7F
+            if (
+                (first != 0x81 and first != 0x82)  # noqa: PLR1714 - two ints, the fastest test
+                or second & 0x80 != masked_bit
+                or length > 125
+                or end - pos < header_size + length
+                or (limit and length > limit)
+            ):
+                break
+            start = pos + header_size
+            payload = bytes(buf[start : start + length])
+            if masked_bit:
+                payload = websocket_mask(bytes(buf[pos + 2 : start]), payload)
+            pos = start + length
+            if first == 0x82:
+                append(_new_tuple(WSMessage, (WSMsgType.BINARY, payload, "")))
+                continue
+            try:
+                text = payload.decode("utf-8")
+            except UnicodeDecodeError:
+                self._pos = pos
+                raise _invalid_text() from None
+            if self._decode_text:
+                append(_new_tuple(WSMessage, (WSMsgType.TEXT, text, "")))
+            else:
+                append(_new_tuple(WSMessageTextBytes, (WSMsgType.TEXT, payload, "")))
+        self._pos = pos
 
     def _take(self, size: int) -> bytearray | None:
         """The next ``size`` buffered bytes, or None while fewer are there."""
