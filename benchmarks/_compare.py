@@ -4,7 +4,7 @@ The original (aiohttp 3.14.5) lives in a throwaway virtualenv outside the
 project, never in the project's environment: both own the ``aiohttp``
 package. A worker is a script that times operations with whatever aiohttp
 it imports and prints a JSON object of operations per second, plus the
-``implementation`` it measured (see ``_implementation.py``).
+``implementation`` it measured (see ``_worker_tools.py``).
 
 The three implementations - aiotide, aiohttp with its C extensions, and
 aiohttp's pure Python (``AIOHTTP_NO_EXTENSIONS=1``) - run in turn, each in

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
 
-from _implementation import implementation
+from _worker_tools import implementation, pin_to_one_core
 from multidict import CIMultiDict
 
 from aiohttp.abc import AbstractStreamWriter
@@ -125,9 +124,7 @@ def _rate(
 
 
 def main() -> None:
-    if hasattr(os, "sched_setaffinity"):
-        # One core for every implementation alike: less noise, same footing.
-        os.sched_setaffinity(0, {(os.cpu_count() or 1) - 1})
+    pin_to_one_core()
     loop = asyncio.new_event_loop()
     body = loop.run_until_complete(write_form())
     expected = [value for _, value in FIELDS] + [data for _, _, data in FILES]

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
-import time
-from collections.abc import Callable
 
-from _implementation import implementation
+from _worker_tools import SinkTransport, implementation, pin_to_one_core, rate
 from multidict import CIMultiDict
 
 from aiohttp.base_protocol import BaseProtocol
@@ -57,35 +54,8 @@ RESPONSE_HEADERS = CIMultiDict(
 RESPONSE_BODY = b"<html>" + b"x" * 1244 + b"</html>"
 
 
-class _Sink(asyncio.Transport):
-    """A transport that accepts and drops what is written (no socket cost)."""
-
-    def write(self, data: object) -> None:
-        pass
-
-    def writelines(self, list_of_data: object) -> None:
-        pass
-
-    def is_closing(self) -> bool:
-        return False
-
-    def get_write_buffer_size(self) -> int:
-        return 0
-
-
-def _rate(run: Callable[[int], None], count: int, repeats: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run(count)
-        best = min(best, time.perf_counter() - start)
-    return count / best
-
-
 def main() -> None:
-    if hasattr(os, "sched_setaffinity"):
-        # One core for every implementation alike: less noise, same footing.
-        os.sched_setaffinity(0, {(os.cpu_count() or 1) - 1})
+    pin_to_one_core()
     loop = asyncio.new_event_loop()
     protocol = BaseProtocol(loop)
     parser = HttpRequestParser(protocol, loop, 2**16)
@@ -102,7 +72,7 @@ def main() -> None:
         for _ in range(count):
             feed(CHUNKED_POST)
 
-    protocol.connection_made(_Sink())
+    protocol.connection_made(SinkTransport())
 
     async def serialize(count: int) -> None:
         for _ in range(count):
@@ -112,9 +82,9 @@ def main() -> None:
             await writer.write_eof(RESPONSE_BODY)
 
     results = {
-        "parse_get": _rate(parse_get, 20000),
-        "parse_chunked_64k": _rate(parse_chunked, 2000),
-        "serialize_response": _rate(
+        "parse_get": rate(parse_get, 20000),
+        "parse_chunked_64k": rate(parse_chunked, 2000),
+        "serialize_response": rate(
             lambda n: loop.run_until_complete(serialize(n)), 20000
         ),
     }

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import sys
-import time
-from collections.abc import Callable
 
-from _implementation import implementation
+from _worker_tools import SinkTransport, implementation, pin_to_one_core, rate
 
 from aiohttp._websocket.reader import WebSocketDataQueue
 from aiohttp.base_protocol import BaseProtocol
@@ -39,42 +36,11 @@ def _masked_text_frame(payload: bytes, rng: random.Random) -> bytes:
     return bytes((0x81, 0x80 | len(payload))) + mask + masked
 
 
-class _Sink(asyncio.Transport):
-    """A transport that accepts and drops what is written (no socket cost)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.written = 0
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.written += len(data)
-
-    def writelines(self, list_of_data: object) -> None:
-        pass
-
-    def is_closing(self) -> bool:
-        return False
-
-    def get_write_buffer_size(self) -> int:
-        return 0
-
-
-def _rate(run: Callable[[int], None], count: int, repeats: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run(count)
-        best = min(best, time.perf_counter() - start)
-    return count / best
-
-
 def main() -> None:
-    if hasattr(os, "sched_setaffinity"):
-        # One core for every implementation alike: less noise, same footing.
-        os.sched_setaffinity(0, {(os.cpu_count() or 1) - 1})
+    pin_to_one_core()
     loop = asyncio.new_event_loop()
     protocol = BaseProtocol(loop)
-    sink = _Sink()
+    sink = SinkTransport()
     protocol.connection_made(sink)
 
     rng = random.Random(7)  # noqa: S311 (reproducible frames, not secret keys)
@@ -111,10 +77,10 @@ def main() -> None:
     assert sink.written - before == len(BIG) + 14
 
     mask_count = 200
-    mask_rate = _rate(lambda n: loop.run_until_complete(mask(n)), mask_count)
+    mask_rate = rate(lambda n: loop.run_until_complete(mask(n)), mask_count)
     results = {
-        "parse_frames": _rate(parse_frames, 20 * FRAMES),
-        "build_frames": _rate(lambda n: loop.run_until_complete(build(n)), 20 * FRAMES),
+        "parse_frames": rate(parse_frames, 20 * FRAMES),
+        "build_frames": rate(lambda n: loop.run_until_complete(build(n)), 20 * FRAMES),
         "mask_64k": mask_rate * len(BIG) / 1e6,
     }
     loop.close()
