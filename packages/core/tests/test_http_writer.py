@@ -825,3 +825,20 @@ async def test_set_eof_ends_without_writing() -> None:
         assert conn.writes == []
         with pytest.raises(RuntimeError, match="set_eof"):
             await writer.write(b"late")
+
+
+def test_remembered_names_never_admit_an_invalid_one() -> None:
+    good = CIMultiDict([("X-Known", "1")])
+    serialize_headers("HTTP/1.1 200 OK", good)  # now remembered as valid
+    with pytest.raises(ValueError, match="Invalid header name"):
+        serialize_headers(
+            "HTTP/1.1 200 OK", CIMultiDict([("X-Known", "1"), ("Bad Name", "2")])
+        )
+    with pytest.raises(ValueError, match="value of header 'X-Known'"):
+        serialize_headers("HTTP/1.1 200 OK", CIMultiDict([("X-Known", "a\r\nb")]))
+
+
+def test_the_remembered_names_stay_bounded() -> None:
+    for index in range(http_writer._VALID_NAMES_MAX + 100):
+        serialize_headers("HTTP/1.1 200 OK", CIMultiDict([(f"X-Name-{index}", "v")]))
+    assert len(http_writer._VALID_NAMES) <= http_writer._VALID_NAMES_MAX

@@ -46,6 +46,11 @@ _FIELD_NAME_RE: Final = re.compile(f"{_TCHAR}+")
 # Field values and the first line hold no control characters but HTAB
 # (RFC 9110 section 5.5): CR and LF would end the line, the others are
 # what our own parser, and careful peers, refuse.
+# Field names already found to be tokens: responses reuse a few names, and
+# a set lookup is cheaper than the regex. Bounded, so names a peer chooses
+# (echoed headers) cannot grow it without end.
+_VALID_NAMES: Final[set[str]] = set()
+_VALID_NAMES_MAX: Final = 1024
 _FORBIDDEN_RE: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 # Every byte a head may hold but CR and LF: HTAB, visible ASCII, and the
 # bytes of UTF-8 text beyond ASCII.
@@ -74,8 +79,11 @@ def serialize_headers(status_line: str, headers: Mapping[str, str]) -> bytes:
     # The hot path validates with one regex over all the names and one
     # C-level pass over the encoded head; only a bad head is searched field
     # by field, to name the culprit.
-    if _FIELD_NAMES_RE.fullmatch("\n".join(headers)) is None and headers:
-        _raise_invalid_head(status_line, headers)
+    if not _VALID_NAMES.issuperset(headers):
+        if _FIELD_NAMES_RE.fullmatch("\n".join(headers)) is None and headers:
+            _raise_invalid_head(status_line, headers)
+        if len(_VALID_NAMES) < _VALID_NAMES_MAX:
+            _VALID_NAMES.update(headers)
     lines = "".join([f"{name}: {value}\r\n" for name, value in headers.items()])
     encoded = f"{status_line}\r\n{lines}\r\n".encode()
     # Deleting every allowed byte leaves the control characters: exactly the
