@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import quote
 
+from ._http_chars import is_token
+
 __all__ = ("content_disposition_header", "guess_filename", "quoted_string")
 
 # RFC 9110 section 5.6.4: qdtext and quoted-pair allow HTAB, SP and VCHAR
@@ -21,13 +23,6 @@ _ATTR_CHAR_EXTRA: Final = "!#$&+^`|"
 # What a percent-encoded ext-value cannot carry into a quoted fallback.
 _CONTROLS_RE: Final = re.compile(r"[\x00-\x1f\x7f]")
 _ASCII_FALLBACK_RE: Final = re.compile(r"[^\t\x20-\x7e]")
-
-
-_TOKEN_RE: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-
-
-def _is_token(value: str) -> bool:
-    return _TOKEN_RE.fullmatch(value) is not None
 
 
 def quoted_string(content: str) -> str:
@@ -97,11 +92,11 @@ def content_disposition_header(
     and quoted, even when not ASCII: the form browsers use in
     ``multipart/form-data`` (RFC 7578 section 4.2).
     """
-    if not _is_token(disptype):
+    if not is_token(disptype):
         raise ValueError(f"bad content disposition type {disptype!r}")
     parts = [disptype]
     for name, value in params.items():
-        if not _is_token(name):
+        if not is_token(name):
             raise ValueError(f"bad content disposition parameter {name!r}={value!r}")
         parts.append(_format_parameter(name, value, quote_fields, _charset))
     return "; ".join(parts)

@@ -28,6 +28,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from . import hdrs
+from ._http_chars import TOKEN_PATTERN
 from ._http_version import HttpVersion, HttpVersion10, HttpVersion11
 from .http_exceptions import (
     BadHttpMessage,
@@ -44,7 +45,7 @@ RawHeaders = tuple[tuple[bytes, bytes], ...]
 #: The largest body length we accept (what a signed 64-bit size can hold).
 MAX_BODY_LENGTH: Final = 2**63 - 1
 
-_TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_TOKEN = TOKEN_PATTERN.encode()
 # A field value: no leading or trailing whitespace, visible characters,
 # obs-text, and spaces or tabs between them (RFC 9110 section 5.5).
 _VALUE = rb"(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?"

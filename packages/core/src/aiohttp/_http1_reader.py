@@ -38,6 +38,7 @@ from ._http1_head import (
     RawResponseMessage,
     parse_fields_strict,
 )
+from ._http_chars import TOKEN_PATTERN
 from .http_exceptions import (
     BadHttpMessage,
     ContentLengthError,
@@ -53,7 +54,7 @@ HeadParser = Callable[[bytes, Limits], tuple[Message, Framing]]
 #: ignored, so a peer could otherwise make us read megabytes of them.
 MAX_CHUNK_EXTENSIONS: Final = 16384
 
-_TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_TOKEN = TOKEN_PATTERN.encode()
 _QUOTED = rb'"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*"'
 _CHUNK_LINE_RE = re.compile(
     rb"([0-9A-Fa-f]+)((?:[ \t]*;[ \t]*"

@@ -6,9 +6,10 @@ They are sets of one-character strings so that a value can be checked with
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-__all__ = ("CHAR", "CTL", "SEPARATORS", "TOKEN")
+__all__ = ("CHAR", "CTL", "SEPARATORS", "TOKEN", "TOKEN_PATTERN", "is_token")
 
 #: Any US-ASCII character.
 CHAR: Final[frozenset[str]] = frozenset(chr(i) for i in range(128))
@@ -18,3 +19,13 @@ CTL: Final[frozenset[str]] = frozenset(chr(i) for i in range(32)) | {chr(127)}
 SEPARATORS: Final[frozenset[str]] = frozenset('()<>@,;:\\"/[]?={} \t')
 #: RFC 9110's tchar: what remains of CHAR once controls and delimiters go.
 TOKEN: Final[frozenset[str]] = CHAR - CTL - SEPARATORS
+
+#: A token (one or more tchar) as a regular expression, for patterns that
+#: embed it; encode it for bytes patterns.
+TOKEN_PATTERN: Final = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # noqa: S105 - a grammar, not a secret
+_TOKEN_RE: Final = re.compile(TOKEN_PATTERN)
+
+
+def is_token(value: str) -> bool:
+    """Whether ``value`` is an RFC 9110 token (non-empty, tchar only)."""
+    return _TOKEN_RE.fullmatch(value) is not None

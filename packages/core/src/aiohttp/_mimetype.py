@@ -11,10 +11,11 @@ from typing import Final
 
 from multidict import MultiDict, MultiDictProxy
 
+from ._http_chars import is_token
+
 __all__ = ("MimeType", "parse_content_type", "parse_mimetype")
 
 _DEFAULT_CONTENT_TYPE: Final = "application/octet-stream"
-_TOKEN_RE: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _QUOTED_PAIR_RE: Final = re.compile(r"\\(.)", re.DOTALL)
 # Both parsers run for every request and response that has a body, on a
 # small set of distinct header values: remember the recent ones.
@@ -117,7 +118,7 @@ def _parse_content_type(raw: str) -> tuple[str, MappingProxyType[str, str]]:
     end = _split_unquoted(raw, 0)
     content_type = raw[:end].strip().lower()
     mtype, slash, subtype = content_type.partition("/")
-    if not (slash and _TOKEN_RE.fullmatch(mtype) and _TOKEN_RE.fullmatch(subtype)):
+    if not (slash and is_token(mtype) and is_token(subtype)):
         content_type = _DEFAULT_CONTENT_TYPE
     parameters: dict[str, str] = {}
     for name, value in _parameters(raw[end + 1 :]):

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Final
 from urllib.parse import unquote, unquote_to_bytes
 
-from .helpers import TOKEN
+from ._http_chars import is_token
 
 # -- Content-Disposition (RFC 6266, RFC 8187, RFC 2231 continuations) ---------
 
@@ -36,10 +36,6 @@ _EXT_VALUE_RE: Final = re.compile(
 
 class _BadHeader(Exception):
     """The whole Content-Disposition value is unusable."""
-
-
-def _is_token(value: str) -> bool:
-    return bool(value) and set(value) <= TOKEN
 
 
 def _split_items(header: str) -> list[str]:
@@ -94,7 +90,7 @@ def parse_content_disposition(
         return None, {}
     disptype, *items = _split_items(header)
     disptype = disptype.strip()
-    if not _is_token(disptype):
+    if not is_token(disptype):
         warnings.warn(BadContentDispositionHeader(header), stacklevel=2)
         return None, {}
     params: dict[str, str] = {}
@@ -113,7 +109,7 @@ def parse_content_disposition(
         if not eq or name in params:
             warnings.warn(BadContentDispositionHeader(header), stacklevel=2)
             return None, {}
-        if not _is_token(name):
+        if not is_token(name):
             warnings.warn(BadContentDispositionParam(raw), stacklevel=2)
             continue
         try:
@@ -139,12 +135,12 @@ def _parse_param(name: str, value: str) -> str | None:
             return value if valid else None
         if quoted is not None:
             return _QUOTED_PAIR_RE.sub(r"\1", quoted.group(1))
-        return value if _is_token(value) else None
+        return value if is_token(value) else None
     if name.endswith("*"):
         return _decode_ext_value(value)
     if quoted is not None:
         return _QUOTED_PAIR_RE.sub(r"\1", quoted.group(1)).lstrip("\\/")
-    if _is_token(value):
+    if is_token(value):
         return value
     raise _BadHeader
 

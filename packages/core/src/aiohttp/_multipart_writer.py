@@ -12,13 +12,13 @@ from urllib.parse import urlencode
 
 from multidict import CIMultiDict
 
+from ._http_chars import is_token
 from ._multipart_body import (
     _CRLF,
     _WRITABLE_CODINGS,
     _WRITABLE_TRANSFERS,
     _check_boundary,
 )
-from ._multipart_disposition import _is_token
 from .abc import AbstractStreamWriter
 from .compression_utils import (
     ZLibCompressor,
@@ -99,7 +99,7 @@ class MultipartWriter(Payload):
     _value: None
 
     def __init__(self, subtype: str = "mixed", boundary: str | None = None) -> None:
-        if not _is_token(subtype):
+        if not is_token(subtype):
             raise ValueError(f"invalid multipart subtype {subtype!r}")
         if boundary is None:
             boundary = uuid.uuid4().hex
@@ -143,7 +143,7 @@ class MultipartWriter(Payload):
     def _boundary_value(self) -> str:
         """The boundary as the Content-Type's parameter value."""
         value = self._boundary.decode("ascii")
-        if _is_token(value):
+        if is_token(value):
             return value
         # Boundary characters never need a backslash in a quoted-string.
         return f'"{value}"'

@@ -23,6 +23,7 @@ from typing import Final, NoReturn, TypeAlias
 
 from multidict import CIMultiDict
 
+from ._http_chars import TOKEN_PATTERN, is_token
 from ._http_version import HttpVersion, HttpVersion10, HttpVersion11
 from .abc import AbstractStreamWriter
 from .base_protocol import BaseProtocol
@@ -38,11 +39,9 @@ __all__ = (
 
 _Bytes: TypeAlias = "bytes | bytearray | memoryview"
 
-# RFC 9110 section 5.6.2: tchar, the characters a field name (a token) may use.
-_TCHAR = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
-# Every field name at once, joined by LF (which no token contains).
-_FIELD_NAMES_RE: Final = re.compile(f"{_TCHAR}+(?:\n{_TCHAR}+)*")
-_FIELD_NAME_RE: Final = re.compile(f"{_TCHAR}+")
+# Every field name at once (each an RFC 9110 token), joined by LF, which no
+# token contains.
+_FIELD_NAMES_RE: Final = re.compile(f"{TOKEN_PATTERN}(?:\n{TOKEN_PATTERN})*")
 # Field values and the first line hold no control characters but HTAB
 # (RFC 9110 section 5.5): CR and LF would end the line, the others are
 # what our own parser, and careful peers, refuse.
@@ -99,7 +98,7 @@ def _raise_invalid_head(status_line: str, headers: Mapping[str, str]) -> NoRetur
     if _FORBIDDEN_RE.search(status_line):
         raise ValueError(f"Newline or NUL character in status line {status_line!r}")
     for name, value in headers.items():
-        if _FIELD_NAME_RE.fullmatch(name) is None:
+        if not is_token(name):
             raise ValueError(
                 f"Invalid header name {name!r}: a field name must be a token"
                 " (RFC 9110 section 5.1)"
