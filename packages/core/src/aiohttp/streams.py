@@ -36,7 +36,6 @@ Line search
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 import warnings
 from collections import deque
@@ -45,6 +44,7 @@ from contextlib import AbstractContextManager
 from itertools import islice
 from typing import Final, Generic, TypeVar
 
+from ._sentinel import _SENTINEL, sentinel
 from .base_protocol import BaseProtocol
 
 __all__ = (
@@ -61,15 +61,6 @@ __all__ = (
 _internal_logger: Final = logging.getLogger("aiohttp.internal")
 
 _T = TypeVar("_T")
-
-
-class _NoCause(enum.Enum):
-    """The default of ``exc_cause``: leave ``__cause__`` alone."""
-
-    TOKEN = enum.auto()
-
-
-_NO_CAUSE: Final = _NoCause.TOKEN
 
 
 class EofStream(Exception):
@@ -349,13 +340,13 @@ class StreamReader:
     def set_exception(
         self,
         exc: BaseException,
-        exc_cause: BaseException | _NoCause | None = _NO_CAUSE,
+        exc_cause: BaseException | _SENTINEL | None = sentinel,
     ) -> None:
         """Fail the stream: the waiting read and every later read raise ``exc``.
 
         ``exc_cause``, when given, becomes ``exc.__cause__``.
         """
-        if not isinstance(exc_cause, _NoCause):
+        if exc_cause is not sentinel:  # not given: leave __cause__ alone
             exc.__cause__ = exc_cause
         self._exception = exc
         self._eof_callbacks.clear()
@@ -706,7 +697,7 @@ class EmptyStreamReader(StreamReader):
     def set_exception(
         self,
         exc: BaseException,
-        exc_cause: BaseException | _NoCause | None = _NO_CAUSE,
+        exc_cause: BaseException | _SENTINEL | None = sentinel,
     ) -> None:
         """Ignore ``exc``: this stream is shared and never fails."""
 
@@ -771,13 +762,13 @@ class DataQueue(Generic[_T]):
     def set_exception(
         self,
         exc: BaseException,
-        exc_cause: BaseException | _NoCause | None = _NO_CAUSE,
+        exc_cause: BaseException | _SENTINEL | None = sentinel,
     ) -> None:
         """End the queue with ``exc``, raised once the buffered items are read.
 
         ``exc_cause``, when given, becomes ``exc.__cause__``.
         """
-        if not isinstance(exc_cause, _NoCause):
+        if exc_cause is not sentinel:  # not given: leave __cause__ alone
             exc.__cause__ = exc_cause
         self._eof = True
         self._exception = exc
