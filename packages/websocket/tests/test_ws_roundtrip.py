@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import random
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +23,7 @@ from aiohttp._websocket.models import WebSocketError, WSMessage, WSMsgType
 from aiohttp._websocket.reader import FrameParser
 from aiohttp._websocket.writer import WebSocketWriter
 from aiohttp.base_protocol import BaseProtocol
+from aiohttp.compression_utils import set_zlib_backend
 
 TIMEOUT = 10.0
 
@@ -254,3 +257,42 @@ def test_masked_frames_rejected_by_a_client_parser() -> None:
     data = asyncio.run(_write(Setup(use_mask=True), [(WSMsgType.TEXT, "x")]))
     (event,) = _read(Setup(use_mask=False), data)
     assert isinstance(event, WebSocketError)
+
+
+class _CountingZlib:
+    """The stdlib zlib behind a counter: a backend set with set_zlib_backend."""
+
+    def __init__(self) -> None:
+        self.made: list[str] = []
+        self.error = zlib.error
+        self.MAX_WBITS = zlib.MAX_WBITS
+        self.Z_FULL_FLUSH = zlib.Z_FULL_FLUSH
+        self.Z_SYNC_FLUSH = zlib.Z_SYNC_FLUSH
+        self.Z_BEST_SPEED = zlib.Z_BEST_SPEED
+        self.Z_FINISH = zlib.Z_FINISH
+
+    def compressobj(self, *args: Any, **kwargs: Any) -> Any:
+        self.made.append("compressobj")
+        return zlib.compressobj(*args, **kwargs)
+
+    def decompressobj(self, *args: Any, **kwargs: Any) -> Any:
+        self.made.append("decompressobj")
+        return zlib.decompressobj(*args, **kwargs)
+
+    def compress(self, data: bytes, /, level: int = -1) -> bytes:
+        return zlib.compress(data, level)
+
+    def decompress(
+        self, data: bytes, /, wbits: int = 15, bufsize: int = 16384
+    ) -> bytes:
+        return zlib.decompress(data, wbits, bufsize)
+
+
+def test_set_zlib_backend_reaches_permessage_deflate() -> None:
+    backend = _CountingZlib()
+    set_zlib_backend(backend)
+    try:
+        round_trip(Setup(use_mask=True, compress=15), [(WSMsgType.TEXT, "hello " * 50)])
+    finally:
+        set_zlib_backend(zlib)
+    assert backend.made == ["compressobj", "decompressobj"]

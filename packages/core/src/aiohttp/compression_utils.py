@@ -54,6 +54,8 @@ __all__ = (
     "ZLibCompressObjProtocol",
     "ZLibDecompressObjProtocol",
     "set_zlib_backend",
+    "zlib_backend",
+    "zlib_backend_error",
     "encoding_to_mode",
     "ZLibCompressor",
     "DecompressionBaseHandler",
@@ -186,6 +188,21 @@ def set_zlib_backend(new_zlib_backend: ZLibBackendProtocol) -> None:
     created with.
     """
     _ZLibBackend.current = new_zlib_backend
+
+
+def zlib_backend() -> ZLibBackendProtocol:
+    """The module new compressors and decompressors are built with.
+
+    Other protocols that deflate (WebSocket's permessage-deflate) build
+    their own objects from it, so ``set_zlib_backend`` reaches them too.
+    """
+    return _ZLibBackend.current
+
+
+def zlib_backend_error(backend: ZLibBackendProtocol) -> type[Exception]:
+    """The exception ``backend`` raises for corrupt data (``zlib.error`` if unnamed)."""
+    error: type[Exception] = getattr(backend, "error", zlib.error)
+    return error
 
 
 def encoding_to_mode(
@@ -514,7 +531,7 @@ class ZLibDecompressor(_MemberDecompressor[ZLibDecompressObjProtocol]):
         self._wbits = encoding_to_mode(coding, suppress_deflate_header)
         gzip = coding in ("gzip", "x-gzip")
         self._detect = coding == "deflate" and not suppress_deflate_header
-        errors: tuple[type[Exception], ...] = (getattr(backend, "error", zlib.error),)
+        errors: tuple[type[Exception], ...] = (zlib_backend_error(backend),)
         super().__init__(
             encoding if encoding is not None else "deflate",
             _MAX_MEMBERS if gzip else 1,

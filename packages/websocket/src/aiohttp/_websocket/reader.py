@@ -33,10 +33,14 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import zlib
 from typing import Final, TypeAlias
 
 from aiohttp.base_protocol import BaseProtocol
+from aiohttp.compression_utils import (
+    ZLibDecompressObjProtocol,
+    zlib_backend,
+    zlib_backend_error,
+)
 from aiohttp.streams import FlowControlDataQueue
 
 from .mask import websocket_mask
@@ -164,7 +168,7 @@ class FrameParser:
         self._compress = compress
         self._notakeover = notakeover
         self._decode_text = decode_text
-        self._decompressor: zlib._Decompress | None = None
+        self._decompressor: ZLibDecompressObjProtocol | None = None
         self._error: WebSocketError | None = None
 
         self._buf = bytearray()
@@ -500,8 +504,9 @@ class FrameParser:
     def _inflate(self, data: bytes) -> bytes:
         """Inflate one message (RFC 7692 section 7.2.2), never past the limit."""
         decompressor = self._decompressor
+        backend = zlib_backend()
         if decompressor is None or self._notakeover:
-            decompressor = zlib.decompressobj(wbits=-self._compress)
+            decompressor = backend.decompressobj(wbits=-self._compress)
             self._decompressor = decompressor
         limit = self._max_msg_size
         # One byte more than allowed is enough to know the limit is passed;
@@ -509,7 +514,7 @@ class FrameParser:
         max_length = limit + 1 if limit else 0
         try:
             out = decompressor.decompress(data + _DEFLATE_TAIL, max_length)
-        except zlib.error:
+        except zlib_backend_error(backend):
             raise _protocol_error("Invalid permessage-deflate data") from None
         if limit and len(out) > limit:
             raise WebSocketError(

@@ -25,10 +25,10 @@ from __future__ import annotations
 import asyncio
 import os
 import random as _random_module
-import zlib
 from struct import Struct
 
 from aiohttp.base_protocol import BaseProtocol
+from aiohttp.compression_utils import ZLibCompressObjProtocol, zlib_backend
 from aiohttp.helpers import DEFAULT_CHUNK_SIZE
 
 from .mask import websocket_mask
@@ -60,9 +60,11 @@ _CLOSING_MESSAGE = "Cannot write to closing transport"
 _MASK_POOL_SIZE = 4096
 
 
-def _deflate(compressor: zlib._Compress, data: bytes) -> bytes:
+def _deflate(
+    compressor: ZLibCompressObjProtocol, data: bytes, sync_flush: int
+) -> bytes:
     """One message's deflate output, without the sync-flush tail (7.2.1)."""
-    out = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    out = compressor.compress(data) + compressor.flush(sync_flush)
     out = out.removesuffix(_DEFLATE_TAIL)
     # An empty stream is sent as one 0x00 byte, an empty stored block (7.2.3.6).
     return out or b"\x00"
@@ -119,7 +121,7 @@ class WebSocketWriter:
         self._compress = compress
         self._notakeover = notakeover
         self._max_frame_size = max_frame_size
-        self._compressor: zlib._Compress | None = None
+        self._compressor: ZLibCompressObjProtocol | None = None
         self._compress_lock: asyncio.Lock | None = None
         self._closing = False
         self._mask_pool = b""
@@ -201,17 +203,21 @@ class WebSocketWriter:
             raise ConnectionResetError(_CLOSING_MESSAGE)
 
     async def _deflate_message(self, message: bytes, wbits: int) -> bytes:
+        backend = zlib_backend()
         if wbits == self._compress and not self._notakeover:
             if self._compressor is None:
-                self._compressor = zlib.compressobj(wbits=-wbits)
+                self._compressor = backend.compressobj(wbits=-wbits)
             compressor = self._compressor
         else:
             # Without context takeover every message starts a fresh stream.
-            compressor = zlib.compressobj(wbits=-wbits)
+            compressor = backend.compressobj(wbits=-wbits)
+        sync_flush = backend.Z_SYNC_FLUSH
         if len(message) > _COMPRESS_IN_EXECUTOR:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(None, _deflate, compressor, message)
-        return _deflate(compressor, message)
+            return await loop.run_in_executor(
+                None, _deflate, compressor, message, sync_flush
+            )
+        return _deflate(compressor, message, sync_flush)
 
     def _write_message(self, payload: bytes, opcode: int, *, compressed: bool) -> None:
         size = self._max_frame_size
