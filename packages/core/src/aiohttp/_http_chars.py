@@ -1,7 +1,9 @@
 """Character classes of the HTTP grammar (RFC 2616 section 2.2, RFC 9110 5.6.2).
 
-They are sets of one-character strings so that a value can be checked with
-``set(value) <= TOKEN``; aiohttp has always published them this way.
+Also the two lexing steps built on them: tokens, and lists that split
+around quoted-strings. The classes are sets of one-character strings, so a
+value can be checked with ``set(value) <= TOKEN``; aiohttp has always
+published them this way.
 """
 
 from __future__ import annotations
@@ -9,7 +11,15 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ("CHAR", "CTL", "SEPARATORS", "TOKEN", "TOKEN_PATTERN", "is_token")
+__all__ = (
+    "CHAR",
+    "CTL",
+    "SEPARATORS",
+    "TOKEN",
+    "TOKEN_PATTERN",
+    "is_token",
+    "split_unquoted",
+)
 
 #: Any US-ASCII character.
 CHAR: Final[frozenset[str]] = frozenset(chr(i) for i in range(128))
@@ -29,3 +39,26 @@ _TOKEN_RE: Final = re.compile(TOKEN_PATTERN)
 def is_token(value: str) -> bool:
     """Whether ``value`` is an RFC 9110 token (non-empty, tchar only)."""
     return _TOKEN_RE.fullmatch(value) is not None
+
+
+def split_unquoted(text: str, separator: str) -> list[str]:
+    r"""Split ``text`` at each ``separator`` outside a quoted-string.
+
+    RFC 9110 section 5.6.4: inside double quotes a backslash escapes the next
+    character, so ``a="x;\"y";b`` splits at ``;`` into two items, not three.
+    """
+    items: list[str] = []
+    start = 0
+    quoted = escaped = False
+    for index, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == separator and not quoted:
+            items.append(text[start:index])
+            start = index + 1
+    items.append(text[start:])
+    return items

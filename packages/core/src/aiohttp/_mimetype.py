@@ -11,7 +11,7 @@ from typing import Final
 
 from multidict import MultiDict, MultiDictProxy
 
-from ._http_chars import is_token
+from ._http_chars import is_token, split_unquoted
 
 __all__ = ("MimeType", "parse_content_type", "parse_mimetype")
 
@@ -32,22 +32,6 @@ class MimeType:
     parameters: MultiDictProxy[str]
 
 
-def _split_unquoted(text: str, start: int) -> int:
-    """Return the index of the next ``;`` outside a quoted-string, or ``len``."""
-    quoted = escaped = False
-    for index in range(start, len(text)):
-        char = text[index]
-        if escaped:
-            escaped = False
-        elif quoted and char == "\\":
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif char == ";" and not quoted:
-            return index
-    return len(text)
-
-
 def _unquote(value: str) -> str:
     """Undo quoted-string quoting (RFC 9110 section 5.6.4); leave tokens alone."""
     if len(value) >= 2 and value[0] == value[-1] == '"':
@@ -55,17 +39,14 @@ def _unquote(value: str) -> str:
     return value
 
 
-def _parameters(text: str) -> Iterator[tuple[str, str]]:
-    """Yield ``(lower-cased name, unquoted value)`` for each ``;``-parameter.
+def _parameters(items: list[str]) -> Iterator[tuple[str, str]]:
+    """Yield ``(lower-cased name, unquoted value)`` for each parameter item.
 
     Lenient, as aiohttp has always been: empty items are skipped and a name
     without ``=`` gets an empty value.
     """
-    position = 0
-    while position < len(text):
-        end = _split_unquoted(text, position)
-        name, _, value = text[position:end].partition("=")
-        position = end + 1
+    for item in items:
+        name, _, value = item.partition("=")
         name = name.strip().lower()
         if name:
             yield name, _unquote(value.strip())
@@ -101,13 +82,13 @@ def parse_content_type(raw: str) -> tuple[str, MappingProxyType[str, str]]:
 def _parse_mimetype(mimetype: str) -> MimeType:
     if not mimetype:
         return MimeType("", "", "", MultiDictProxy(MultiDict()))
-    end = _split_unquoted(mimetype, 0)
-    fulltype = mimetype[:end].strip().lower()
+    first, *items = split_unquoted(mimetype, ";")
+    fulltype = first.strip().lower()
     if fulltype == "*":
         fulltype = "*/*"
     mtype, _, rest = fulltype.partition("/")
     subtype, _, suffix = rest.partition("+")
-    parameters: MultiDict[str] = MultiDict(_parameters(mimetype[end + 1 :]))
+    parameters: MultiDict[str] = MultiDict(_parameters(items))
     return MimeType(
         mtype.strip(), subtype.strip(), suffix.strip(), MultiDictProxy(parameters)
     )
@@ -115,12 +96,12 @@ def _parse_mimetype(mimetype: str) -> MimeType:
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _parse_content_type(raw: str) -> tuple[str, MappingProxyType[str, str]]:
-    end = _split_unquoted(raw, 0)
-    content_type = raw[:end].strip().lower()
+    first, *items = split_unquoted(raw, ";")
+    content_type = first.strip().lower()
     mtype, slash, subtype = content_type.partition("/")
     if not (slash and is_token(mtype) and is_token(subtype)):
         content_type = _DEFAULT_CONTENT_TYPE
     parameters: dict[str, str] = {}
-    for name, value in _parameters(raw[end + 1 :]):
+    for name, value in _parameters(items):
         parameters.setdefault(name, value)
     return content_type, MappingProxyType(parameters)

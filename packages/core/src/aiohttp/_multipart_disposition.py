@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Final
 from urllib.parse import unquote, unquote_to_bytes
 
-from ._http_chars import is_token
+from ._http_chars import is_token, split_unquoted
 
 # -- Content-Disposition (RFC 6266, RFC 8187, RFC 2231 continuations) ---------
 
@@ -36,25 +36,6 @@ _EXT_VALUE_RE: Final = re.compile(
 
 class _BadHeader(Exception):
     """The whole Content-Disposition value is unusable."""
-
-
-def _split_items(header: str) -> list[str]:
-    """Split at every ``;`` that is not inside a quoted-string."""
-    items = []
-    start = 0
-    quoted = escaped = False
-    for index, char in enumerate(header):
-        if escaped:
-            escaped = False
-        elif quoted and char == "\\":
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif char == ";" and not quoted:
-            items.append(header[start:index])
-            start = index + 1
-    items.append(header[start:])
-    return items
 
 
 def _decode_ext_value(value: str) -> str | None:
@@ -88,7 +69,7 @@ def parse_content_disposition(
     """
     if not header:
         return None, {}
-    disptype, *items = _split_items(header)
+    disptype, *items = split_unquoted(header, ";")
     disptype = disptype.strip()
     if not is_token(disptype):
         warnings.warn(BadContentDispositionHeader(header), stacklevel=2)
