@@ -250,3 +250,62 @@ def test_headers_parser_strict_and_lax() -> None:
         strict.parse_headers([b"X-A: 1", b" folded"])
     headers, _ = HeadersParser(lax=True).parse_headers([b"X-A: 1", b" folded"])
     assert headers["X-A"] == "1 folded"
+
+
+async def test_complete_requests_before_a_broken_head_are_returned_first() -> None:
+    parser = _request_parser()
+    good = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+    messages, _, _ = parser.feed_data(good + good + b"BROKEN\r\n\r\n")
+    assert [message.path for message, _ in messages] == ["/a", "/a"]
+    assert isinstance(parser.pending_error, BadHttpMessage)
+    assert parser.pending_error.code == 400
+    # The parser is dead: the next call raises the same error.
+    with pytest.raises(BadHttpMessage):
+        parser.feed_data(good)
+
+
+async def test_a_broken_head_first_in_the_data_raises_at_once() -> None:
+    parser = _request_parser()
+    with pytest.raises(BadHttpMessage):
+        parser.feed_data(b"BROKEN\r\n\r\n")
+    assert parser.pending_error is None
+
+
+async def test_head_pending_tracks_a_partial_head() -> None:
+    parser = _request_parser()
+    states = [parser.head_pending]
+    parser.feed_data(b"GET / HT")
+    states.append(parser.head_pending)
+    messages, _, _ = parser.feed_data(b"TP/1.1\r\nHost: x\r\n\r\n")
+    assert len(messages) == 1
+    states.append(parser.head_pending)
+    # A partial body is not a partial head.
+    parser.feed_data(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab")
+    states.append(parser.head_pending)
+    assert states == [False, True, False, False]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET / HTTP/1.1\nHost: x\n\n",
+        b"GET / HTTP/1.1\r\nHost: x\n",
+        b"GET / HTTP/1.1\n",
+    ],
+)
+async def test_a_bare_lf_in_a_request_head_is_refused_at_once(head: bytes) -> None:
+    # Without the CRLF CRLF terminator the head would otherwise wait forever.
+    parser = _request_parser()
+    with pytest.raises(BadHttpMessage) as info:
+        parser.feed_data(head)
+    assert info.value.code == 400
+
+
+async def test_a_crlf_split_across_feeds_is_not_a_bare_lf() -> None:
+    parser = _request_parser()
+    head = b"GET / HTTP/1.1\r\nHost: x\r\nA: b\r\n\r\n"
+    messages = []
+    for n in range(len(head)):
+        got, _, _ = parser.feed_data(head[n : n + 1])
+        messages += got
+    assert len(messages) == 1

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from enum import Enum
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, NoReturn
 
 from ._http1_head import (
     MAX_BODY_LENGTH,
@@ -41,8 +41,10 @@ from ._http1_head import (
 from ._http_chars import TOKEN_PATTERN
 from .http_exceptions import (
     BadHttpMessage,
+    BadStatusLine,
     ContentLengthError,
     HttpProcessingError,
+    InvalidHeader,
     LineTooLong,
     TransferEncodingError,
 )
@@ -171,6 +173,11 @@ class MessageReader:
     def switched(self) -> bool:
         """Whether the connection has switched protocols."""
         return self._state is _SWITCHED
+
+    @property
+    def head_pending(self) -> bool:
+        """Whether part of a message head has arrived and the rest has not."""
+        return self._state is _HEAD and bool(self._pending)
 
     @property
     def error(self) -> HttpProcessingError | None:
@@ -335,6 +342,14 @@ class MessageReader:
         pending = self._pending
         limits = self._limits
         newlines = pending.count(b"\n", start)
+        # A bare LF can never end a strict head: refuse now, not at the
+        # header timeout (a CR just before ``start`` pairs with an LF at it).
+        if (
+            newlines
+            and not self._lax
+            and newlines != pending.count(b"\r\n", max(start - 1, 0))
+        ):
+            self._refuse_bare_lf()
         if newlines:
             self._lines += newlines
             self._line_start = pending.rfind(b"\n", start) + 1
@@ -351,6 +366,16 @@ class MessageReader:
             raise BadHttpMessage("Too many header fields received", code=code)
         if len(pending) - self._line_start > limits.max_field_size:
             raise LineTooLong("header field", limits.max_field_size, code=code)
+
+    def _refuse_bare_lf(self) -> NoReturn:
+        # The same error the complete head would get: a broken request line
+        # or a broken field line.
+        pending = self._pending
+        first = pending.find(b"\n")
+        if first == 0 or pending[first - 1] != 0x0D:
+            line = pending[:first].decode("latin-1")
+            raise BadStatusLine(line, f"Bare LF ending the request line {line!r}")
+        raise InvalidHeader(bytes(pending[first + 1 :]))
 
     def _max_trailers_size(self) -> int:
         return self._limits.max_headers * (self._limits.max_field_size + 2)

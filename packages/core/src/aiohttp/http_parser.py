@@ -172,6 +172,10 @@ class HttpParser(ABC, Generic[_MsgT]):
         self._payload: StreamReader | None = None  # the body being read
         self._sink: StreamReader | _DecodingSink | None = None  # where its bytes go
         self._upgraded = False
+        #: A head error met after complete messages in the same ``feed_data``
+        #: call: those messages are returned, and the error is left here (and
+        #: raised by the next call) for the caller to answer after them.
+        self.pending_error: HttpProcessingError | None = None
 
     @abstractmethod
     def _make_reader(self) -> MessageReader:
@@ -190,11 +194,20 @@ class HttpParser(ABC, Generic[_MsgT]):
         )
         return parser.parse_headers(lines)
 
+    @property
+    def head_pending(self) -> bool:
+        """Whether a message head has begun to arrive but is not complete.
+
+        A server times this state, so a peer that trickles its head byte
+        by byte cannot hold the connection forever.
+        """
+        return self._reader.head_pending
+
     def set_upgraded(self, val: bool) -> None:
         """Mark the connection as switched to another protocol (or not)."""
         self._upgraded = val
 
-    def feed_data(
+    def feed_data(  # noqa: PLR0912 - one flat dispatch loop on the hot path
         self, data: bytes
     ) -> tuple[list[tuple[_MsgT, StreamReader]], bool, bytes]:
         """Parse ``data``; return ``(messages, upgraded, tail)``.
@@ -202,6 +215,8 @@ class HttpParser(ABC, Generic[_MsgT]):
         ``messages`` are the heads ``data`` completed, each with its body
         stream; ``upgraded`` says the connection switched protocols, and
         ``tail`` holds the bytes after the switch (the new protocol's).
+        A broken head raises its ``HttpProcessingError``, unless complete
+        messages came before it in ``data``: then see ``pending_error``.
         """
         if self._upgraded:
             return [], True, data
@@ -225,6 +240,11 @@ class HttpParser(ABC, Generic[_MsgT]):
                 self._start(event, messages)
             elif isinstance(event, Switch):
                 tail = event.tail
+            elif self._payload is None and messages:
+                # A broken head after complete ones: hand those over first,
+                # so a server answers them in order before the error.
+                self.pending_error = event  # type: ignore[assignment]
+                break
             else:
                 self._fail(event)  # type: ignore[arg-type]
         if self._reader.switched:
