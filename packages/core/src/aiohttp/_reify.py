@@ -8,6 +8,7 @@ from typing import Any, Generic, NoReturn, TypeVar, overload
 __all__ = ("reify",)
 
 _T = TypeVar("_T")
+_MISSING: Any = object()
 
 
 class reify(Generic[_T]):  # noqa: N801 -- aiohttp's public name
@@ -38,12 +39,12 @@ class reify(Generic[_T]):  # noqa: N801 -- aiohttp's public name
         if inst is None:
             return self
         cache: dict[str, Any] = inst._cache  # type: ignore[attr-defined]
-        try:
-            value: _T = cache[self.name]
-        except KeyError:
-            value = self.wrapped(inst)
-            cache[self.name] = value
-        return value
+        # get() with a marker, not try/except: a first access that raises
+        # KeyError costs twice as much, and most values are read once.
+        value = cache.get(self.name, _MISSING)
+        if value is _MISSING:
+            value = cache[self.name] = self.wrapped(inst)
+        return value  # type: ignore[no-any-return]
 
     def __set__(self, inst: object, value: NoReturn) -> None:
         """Refuse assignment: the value is derived, never set."""
