@@ -1,6 +1,9 @@
 """Compression codecs for HTTP bodies: gzip, deflate, Brotli and Zstandard.
 
-Compression goes through :class:`ZLibCompressor`. Decompression goes through
+Compression goes through :class:`ZLibCompressor`, :class:`BrotliCompressor`
+and :class:`ZSTDCompressor`, which share one interface
+(:class:`CompressorProtocol`); :func:`compressor_for` picks one by content
+coding. Decompression goes through
 one streaming contract, :class:`DecompressionBaseHandler`, which the HTTP
 parser drives the same way for every codec::
 
@@ -57,7 +60,12 @@ __all__ = (
     "zlib_backend",
     "zlib_backend_error",
     "encoding_to_mode",
+    "CompressorProtocol",
     "ZLibCompressor",
+    "BrotliCompressor",
+    "ZSTDCompressor",
+    "BROTLI_DEFAULT_QUALITY",
+    "compressor_for",
     "DecompressionBaseHandler",
     "ZLibDecompressor",
     "BrotliDecompressor",
@@ -95,9 +103,11 @@ HAS_BROTLI: bool = _brotli is not None
 HAS_ZSTD: bool
 try:
     if sys.version_info >= (3, 14):  # pragma: no cover
+        from compression.zstd import ZstdCompressor as _ZstdEncoder
         from compression.zstd import ZstdDecompressor as _ZstdDecoder
         from compression.zstd import ZstdError as _ZstdError
     else:
+        from backports.zstd import ZstdCompressor as _ZstdEncoder
         from backports.zstd import ZstdDecompressor as _ZstdDecoder
         from backports.zstd import ZstdError as _ZstdError
     HAS_ZSTD = True
@@ -253,6 +263,30 @@ class _Offload:
 # --- compression --------------------------------------------------------------
 
 
+class CompressorProtocol(Protocol):
+    """What every streaming compressor offers (gzip/deflate, Brotli, zstd).
+
+    ``compress()`` may be awaited by overlapping coroutines: their outputs
+    come out in call order, and large inputs are compressed in an executor.
+    ``compress_sync()`` and ``flush()`` are synchronous; call them only while
+    no ``compress()`` is pending. ``flush()`` with no mode (or ``Z_FINISH``)
+    ends the stream; ``Z_SYNC_FLUSH`` or ``Z_FULL_FLUSH`` pushes out what is
+    buffered and lets the stream go on.
+    """
+
+    def compress_sync(self, data: bytes) -> bytes:
+        """Compress ``data``; the output may lag behind until ``flush()``."""
+        ...
+
+    async def compress(self, data: bytes) -> bytes:
+        """Compress ``data``, in the executor when it is large."""
+        ...
+
+    def flush(self, mode: int | None = None) -> bytes:
+        """Return the pending output; with no ``mode``, end the stream."""
+        ...
+
+
 class ZLibCompressor:
     """A streaming gzip or deflate compressor.
 
@@ -302,6 +336,145 @@ class ZLibCompressor:
     def flush(self, mode: int | None = None) -> bytes:
         """Return the pending output; ``mode`` defaults to ``Z_FINISH``."""
         return self._compressobj.flush(self._finish if mode is None else mode)
+
+
+#: Brotli quality used when none is given: as fast as gzip's default level
+#: or faster, for a similar size; the library's own default (11) is meant
+#: for static files and takes about 40 times as long.
+BROTLI_DEFAULT_QUALITY = 4
+
+_BROTLI_COMPRESS_MISSING = (
+    "Brotli compression needs the Brotli package: "
+    "pip install Brotli (or pip install brotlicffi on PyPy)"
+)
+_ZSTD_COMPRESS_MISSING = (
+    "Zstandard compression needs the backports.zstd package on Python < 3.14: "
+    "pip install backports.zstd"
+)
+
+
+def _ends_stream(mode: int | None) -> bool:
+    # zlib's modes name the flushes for every codec: Z_FINISH (or none)
+    # ends the stream, any other mode only pushes out what is buffered.
+    return mode is None or mode == zlib.Z_FINISH
+
+
+class BrotliCompressor:
+    """A streaming Brotli compressor (needs ``Brotli`` or ``brotlicffi``).
+
+    ``level`` is Brotli's quality, 0 (fastest) to 11 (smallest);
+    :data:`BROTLI_DEFAULT_QUALITY` when not given. Same interface and
+    ordering guarantees as :class:`ZLibCompressor`. Once the stream is
+    ended, ``flush()`` returns ``b""``.
+    """
+
+    __slots__ = ("_compressor", "_finished", "_offload")
+
+    def __init__(
+        self,
+        level: int | None = None,
+        executor: Executor | None = None,
+        max_sync_chunk_size: int | None = MAX_SYNC_CHUNK_SIZE,
+    ) -> None:
+        if _brotli is None:
+            raise RuntimeError(_BROTLI_COMPRESS_MISSING)
+        quality = BROTLI_DEFAULT_QUALITY if level is None else level
+        self._compressor = _brotli.Compressor(quality=quality)
+        self._finished = False
+        self._offload = _Offload(executor, max_sync_chunk_size)
+
+    def compress_sync(self, data: bytes) -> bytes:
+        """Compress ``data``; the output may lag behind until ``flush()``."""
+        out: bytes = self._compressor.process(data)
+        return out
+
+    async def compress(self, data: bytes) -> bytes:
+        """Compress ``data``, in the executor when it is large."""
+        return await self._offload.run(len(data), partial(self.compress_sync, data))
+
+    def flush(self, mode: int | None = None) -> bytes:
+        """Return the pending output; ends the stream unless ``mode`` says not."""
+        if self._finished:
+            return b""
+        if _ends_stream(mode):
+            self._finished = True
+            out: bytes = self._compressor.finish()
+        else:
+            out = self._compressor.flush()
+        return out
+
+
+class ZSTDCompressor:
+    """A streaming Zstandard compressor (``compression.zstd`` or the backport).
+
+    ``level`` is zstd's compression level (the library default, 3, when not
+    given). Same interface and ordering guarantees as
+    :class:`ZLibCompressor`. Ending the stream closes a zstd frame; data
+    compressed afterwards starts a new frame, which decoders accept.
+    """
+
+    __slots__ = ("_compressor", "_offload")
+
+    def __init__(
+        self,
+        level: int | None = None,
+        executor: Executor | None = None,
+        max_sync_chunk_size: int | None = MAX_SYNC_CHUNK_SIZE,
+    ) -> None:
+        if not HAS_ZSTD:
+            raise RuntimeError(_ZSTD_COMPRESS_MISSING)
+        # The backport's stub types the constructor through typing.Self,
+        # which mypy cannot see for Python 3.10; name the type here.
+        self._compressor: _ZstdEncoder = _ZstdEncoder(level=level)
+        self._offload = _Offload(executor, max_sync_chunk_size)
+
+    def compress_sync(self, data: bytes) -> bytes:
+        """Compress ``data``; the output may lag behind until ``flush()``."""
+        return self._compressor.compress(data)
+
+    async def compress(self, data: bytes) -> bytes:
+        """Compress ``data``, in the executor when it is large."""
+        return await self._offload.run(len(data), partial(self.compress_sync, data))
+
+    def flush(self, mode: int | None = None) -> bytes:
+        """Return the pending output; ends the frame unless ``mode`` says not."""
+        if _ends_stream(mode):
+            return self._compressor.flush(_ZstdEncoder.FLUSH_FRAME)
+        return self._compressor.flush(_ZstdEncoder.FLUSH_BLOCK)
+
+
+def compressor_for(
+    encoding: str,
+    *,
+    level: int | None = None,
+    strategy: int | None = None,
+    executor: Executor | None = None,
+    max_sync_chunk_size: int | None = MAX_SYNC_CHUNK_SIZE,
+) -> CompressorProtocol:
+    """Return a compressor for a Content-Encoding value.
+
+    Knows ``gzip`` (and ``x-gzip``), ``deflate``, ``br`` and ``zstd``, in
+    any case. ``level`` is the codec's own scale; ``strategy`` is zlib's and
+    only applies to gzip and deflate. Raises ``ValueError`` for any other
+    coding and ``RuntimeError`` naming the package to install when the
+    codec for ``br`` or ``zstd`` is missing.
+    """
+    coding = encoding.lower()
+    if coding in ("gzip", "x-gzip", "deflate"):
+        return ZLibCompressor(
+            encoding=coding,
+            level=level,
+            strategy=strategy,
+            executor=executor,
+            max_sync_chunk_size=max_sync_chunk_size,
+        )
+    if coding == "br":
+        return BrotliCompressor(level, executor, max_sync_chunk_size)
+    if coding == "zstd":
+        return ZSTDCompressor(level, executor, max_sync_chunk_size)
+    raise ValueError(
+        f"Unknown content coding {encoding!r}: expected gzip, deflate, br or zstd"
+    )
 
 
 # --- decompression ------------------------------------------------------------

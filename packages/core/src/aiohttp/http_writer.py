@@ -27,7 +27,7 @@ from ._http_chars import TOKEN_PATTERN, is_token
 from ._http_version import HttpVersion, HttpVersion10, HttpVersion11
 from .abc import AbstractStreamWriter
 from .base_protocol import BaseProtocol
-from .compression_utils import ZLibCompressor
+from .compression_utils import CompressorProtocol, compressor_for
 
 __all__ = (
     "StreamWriter",
@@ -131,7 +131,7 @@ class StreamWriter(AbstractStreamWriter):
         self.buffer_size = 0
         self.output_size = 0
         self._eof = False
-        self._compress: ZLibCompressor | None = None
+        self._compress: CompressorProtocol | None = None
         self._head: bytes | None = None
         self._head_written = False
         self._on_chunk_sent = on_chunk_sent
@@ -154,8 +154,13 @@ class StreamWriter(AbstractStreamWriter):
     def enable_compression(
         self, encoding: str = "deflate", strategy: int | None = None
     ) -> None:
-        """Compress the body with ``encoding`` ("gzip" or "deflate")."""
-        self._compress = ZLibCompressor(encoding=encoding, strategy=strategy)
+        """Compress the body with ``encoding``: "gzip", "deflate", "br" or "zstd".
+
+        ``strategy`` is zlib's and only applies to gzip and deflate. Raises
+        ``ValueError`` for another coding and ``RuntimeError`` when the
+        codec for "br" or "zstd" is not installed.
+        """
+        self._compress = compressor_for(encoding, strategy=strategy)
 
     async def write_headers(self, status_line: str, headers: CIMultiDict[str]) -> None:
         """Serialize the head and keep it until the first body bytes go out.
