@@ -2,10 +2,11 @@
 
 This module holds the seams core defines on its own: the stream writer a
 payload writes to, the resolver the client's connector asks, and the
-cookie jar the client session keeps. The web framework's seams
-(``AbstractRouter``, ``AbstractMatchInfo``, ``AbstractView``,
-``AbstractAccessLogger``) are typed against the request and response and
-join this module with aiotide-web.
+cookie jar the client session keeps. The web server's seams (the access
+loggers, and with the framework the router, match info and view) are typed
+against the web request and response, so aiotide-web defines them and this
+module lends them lazily (PEP 562), as ``aiohttp.http`` lends the WebSocket
+names: core imports nothing of web.
 """
 
 from __future__ import annotations
@@ -16,20 +17,33 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence, Sized
 from http.cookies import BaseCookie, Morsel, SimpleCookie
 from types import MappingProxyType
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from multidict import CIMultiDict
 from yarl import URL
 
+from ._facade import LazyExports
 from .typedefs import LooseCookies
 
-__all__ = (
-    "AbstractCookieJar",
-    "AbstractResolver",
-    "AbstractStreamWriter",
-    "ClearCookiePredicate",
-    "ResolveResult",
-)
+#: Names this module lends from aiotide-web's modules that define them.
+_EXPORTS: dict[str, str] = {
+    "AbstractAccessLogger": "web_log",
+    "AbstractAsyncAccessLogger": "web_log",
+}
+
+if TYPE_CHECKING:
+    from .web_log import AbstractAccessLogger as AbstractAccessLogger
+    from .web_log import AbstractAsyncAccessLogger as AbstractAsyncAccessLogger
+
+    __all__ = (
+        "AbstractCookieJar",
+        "AbstractResolver",
+        "AbstractStreamWriter",
+        "ClearCookiePredicate",
+        "ResolveResult",
+        "AbstractAccessLogger",
+        "AbstractAsyncAccessLogger",
+    )
 
 
 class ResolveResult(TypedDict):
@@ -158,3 +172,20 @@ class AbstractStreamWriter(ABC):
 
     def send_headers(self) -> None:  # noqa: B027 - optional: writers that hold nothing back
         """Send a head the writer still holds back (if it holds one)."""
+
+
+if not TYPE_CHECKING:
+    _lazy = LazyExports(
+        __name__,
+        globals(),
+        _EXPORTS,
+        defined=(
+            "AbstractCookieJar",
+            "AbstractResolver",
+            "AbstractStreamWriter",
+            "ClearCookiePredicate",
+            "ResolveResult",
+        ),
+    )
+    __getattr__ = _lazy.getattr
+    __dir__ = _lazy.dir

@@ -1,0 +1,228 @@
+"""The access log as the server writes it, over a real socket."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Iterator
+from typing import ClassVar
+
+import pytest
+from web_raw_client import read_response, request, serve
+from web_request_harness import connection
+
+from aiohttp import web_exceptions, web_protocol
+from aiohttp._web_abc import AbstractAccessLogger, AbstractAsyncAccessLogger
+from aiohttp.web_log import AccessLogger
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import Response, StreamResponse
+
+TIMEOUT = 10.0
+GET = b"GET /p?q=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: raw/1\r\nX-Req: in\r\n\r\n"
+
+
+class Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def access_log(request: pytest.FixtureRequest) -> Iterator[logging.Logger]:
+    logger = logging.getLogger(f"test_web_log_server.{request.node.name}")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger.addHandler(Recorder())
+    yield logger
+    logger.handlers.clear()
+
+
+def records(logger: logging.Logger) -> list[logging.LogRecord]:
+    # pytest adds its own capture handlers beside ours.
+    (recorder,) = [h for h in logger.handlers if isinstance(h, Recorder)]
+    return recorder.records
+
+
+async def ok(request: BaseRequest) -> StreamResponse:
+    response = Response(text="OK")
+    response.headers["X-Resp"] = "out"
+    return response
+
+
+async def get(port: int, data: bytes = GET) -> int:
+    response, _ = await asyncio.wait_for(request(port, data), TIMEOUT)
+    return response.status
+
+
+async def test_default_format_line(access_log: logging.Logger) -> None:
+    async with serve(ok, access_log=access_log) as (_, port):
+        assert await get(port) == 200
+    (record,) = records(access_log)
+    assert record.levelno == logging.INFO
+    assert re.fullmatch(
+        r"127\.0\.0\.1 \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "
+        r'"GET /p\?q=1 HTTP/1\.1" 200 (\d+) "-" "raw/1"',
+        record.getMessage(),
+    ), record.getMessage()
+    assert record.first_request_line == "GET /p?q=1 HTTP/1.1"  # type: ignore[attr-defined]
+    assert record.response_status == 200  # type: ignore[attr-defined]
+    # %b is response.body_length: aiohttp counts every byte sent, head too.
+    assert record.response_size > len("OK")  # type: ignore[attr-defined]
+
+
+async def test_custom_format_with_headers(access_log: logging.Logger) -> None:
+    fmt = "%s %{X-Req}i %{X-Resp}o %{Missing}i %Tf"
+    async with serve(ok, access_log=access_log, access_log_format=fmt) as (_, port):
+        await get(port)
+    (record,) = records(access_log)
+    assert re.fullmatch(r"200 in out - \d+\.\d{6}", record.getMessage())
+    assert record.request_header == {"X-Req": "in", "Missing": "-"}  # type: ignore[attr-defined]
+    assert record.response_header == {"X-Resp": "out"}  # type: ignore[attr-defined]
+
+
+async def test_a_raised_exception_is_logged_with_its_status(
+    access_log: logging.Logger,
+) -> None:
+    async def missing(request: BaseRequest) -> StreamResponse:
+        raise web_exceptions.HTTPNotFound()
+
+    async with serve(missing, access_log=access_log, access_log_format="%s") as (
+        _,
+        port,
+    ):
+        assert await get(port) == 404
+    assert [r.getMessage() for r in records(access_log)] == ["404"]
+
+
+async def test_one_line_per_request_on_a_kept_alive_connection(
+    access_log: logging.Logger,
+) -> None:
+    async def echo(request: BaseRequest) -> StreamResponse:
+        return Response(text=request.path)
+
+    async with serve(echo, access_log=access_log, access_log_format='"%r" %s') as (
+        _,
+        port,
+    ):
+        data = b"".join(
+            f"GET /{n} HTTP/1.1\r\nHost: t\r\n\r\n".encode() for n in range(3)
+        )
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            writer.write(data)
+            for _ in range(3):
+                await asyncio.wait_for(read_response(reader), TIMEOUT)
+        finally:
+            writer.close()
+    messages = [r.getMessage() for r in records(access_log)]
+    assert messages == [f'"GET /{n} HTTP/1.1" 200' for n in range(3)]
+
+
+async def test_a_logger_below_info_is_skipped(access_log: logging.Logger) -> None:
+    access_log.setLevel(logging.WARNING)
+    async with serve(ok, access_log=access_log) as (_, port):
+        assert await get(port) == 200
+    assert records(access_log) == []
+
+
+class Counting(AbstractAccessLogger):
+    """A custom access logger that remembers what it was given."""
+
+    switched_on = True
+    calls: list[tuple[BaseRequest, StreamResponse, float]]
+    instances: ClassVar[list[Counting]] = []
+
+    def __init__(self, logger: logging.Logger, log_format: str) -> None:
+        super().__init__(logger, log_format)
+        self.calls = []
+        Counting.instances.append(self)
+
+    @property
+    def enabled(self) -> bool:
+        return self.switched_on
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        self.calls.append((request, response, time))
+        self.logger.info("custom %s %s", request.path, response.status)
+
+
+async def test_a_custom_access_logger_class(access_log: logging.Logger) -> None:
+    Counting.instances.clear()
+    async with serve(
+        ok, access_log=access_log, access_log_class=Counting, access_log_format="fmt"
+    ) as (_, port):
+        await get(port)
+    calls = [call for instance in Counting.instances for call in instance.calls]
+    ((req, resp, time_taken),) = calls
+    assert isinstance(req, BaseRequest)
+    assert isinstance(resp, StreamResponse)
+    assert resp.status == 200
+    assert time_taken >= 0
+    assert all(instance.log_format == "fmt" for instance in Counting.instances)
+    assert [r.getMessage() for r in records(access_log)] == ["custom /p 200"]
+
+
+async def test_a_disabled_custom_logger_is_never_called(
+    access_log: logging.Logger,
+) -> None:
+    class Off(Counting):
+        switched_on = False
+
+    Counting.instances.clear()
+    async with serve(ok, access_log=access_log, access_log_class=Off) as (_, port):
+        await get(port)
+    assert [call for i in Counting.instances for call in i.calls] == []
+    assert records(access_log) == []
+
+
+async def test_an_async_access_logger_is_awaited(access_log: logging.Logger) -> None:
+    seen: list[tuple[str, int]] = []
+
+    class Queued(AbstractAsyncAccessLogger):
+        # aiohttp builds these without arguments; take any, to stay neutral.
+        def __init__(self, *args: object) -> None:
+            pass
+
+        async def log(
+            self, request: BaseRequest, response: StreamResponse, request_start: float
+        ) -> None:
+            await asyncio.sleep(0)
+            seen.append((request.path, response.status))
+
+    async with serve(ok, access_log=access_log, access_log_class=Queued) as (_, port):
+        await get(port)
+        # The log is awaited after the response went out: give it its turn.
+        for _ in range(50):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+    assert seen == [("/p", 200)]
+
+
+def test_the_default_class_is_access_logger() -> None:
+    assert web_protocol.RequestHandler.__init__.__kwdefaults__ is not None
+    defaults = web_protocol.RequestHandler.__init__.__kwdefaults__
+    assert defaults["access_log_class"] is AccessLogger
+    assert defaults["access_log_format"] == AccessLogger.LOG_FORMAT
+
+
+async def test_directives_on_a_real_request_and_response(
+    access_log: logging.Logger,
+) -> None:
+    fmt = '%a "%r" %s %b %{Referer}i %{X-Resp}o %{Nope}o'
+    access = AccessLogger(access_log, fmt)
+    async with connection() as conn:
+        req: BaseRequest = conn.request(
+            b"POST /submit?x=%20y HTTP/1.0\r\nHost: h\r\nReferer: http://from/\r\n"
+            b"Content-Length: 0\r\n\r\n"
+        )
+        resp = Response(status=201, headers={"X-Resp": "yes"})
+        access.log(req, resp, 0.01)
+    (record,) = records(access_log)
+    assert record.getMessage() == (
+        '127.0.0.1 "POST /submit?x=%20y HTTP/1.0" 201 0 http://from/ yes -'
+    )
