@@ -176,6 +176,42 @@ class StreamWriter(AbstractStreamWriter):
         self._head = head
         self._head_written = True
 
+    def write_message(
+        self, status_line: str, headers: CIMultiDict[str], body: bytes = b""
+    ) -> bool:
+        """Send a whole message, head and ``body``, in one write, at once.
+
+        The synchronous path for a message known in full (a small
+        response): it takes no await. It applies only to a writer that has
+        sent nothing and transforms nothing (no compression, chunking or
+        callbacks); for any other it returns False and does nothing. Raises
+        like ``write_headers()`` for a bad head and ``ConnectionResetError``
+        for a closed connection.
+        """
+        if (
+            self._head_written
+            or self._eof
+            or self.chunked
+            or self._compress is not None
+            or self._on_headers_sent is not None
+            or self._on_chunk_sent is not None
+        ):
+            return False
+        head = serialize_headers(status_line, headers)
+        transport = self._transport()
+        if self.length is not None and len(body) > self.length:
+            body = body[: self.length]
+        if self.length is not None:
+            self.length -= len(body)
+        data = head + body if body else head
+        transport.write(data)
+        size = len(data)
+        self.buffer_size += size
+        self.output_size += size
+        self._head_written = True
+        self._eof = True
+        return True
+
     def send_headers(self) -> None:
         """Send a buffered head now, without waiting for the body."""
         head = self._head

@@ -30,10 +30,11 @@ Connection states (one deadline timer serves them all, see ``_Wait``)::
 from __future__ import annotations
 
 import asyncio
+import sys
 import traceback
 import warnings
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import suppress
 from enum import Enum
 from html import escape
@@ -62,6 +63,23 @@ if TYPE_CHECKING:
 __all__ = ("PayloadAccessError", "RequestHandler", "RequestPayloadError")
 
 _RequestHandler = Callable[[BaseRequest], Awaitable[StreamResponse]]
+
+
+if sys.version_info >= (3, 12):
+
+    def _start_task(
+        loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
+    ) -> asyncio.Task[None]:
+        # Eager: the handler runs at once, inside data_received(), until it
+        # first waits; a handler that never waits costs no loop iteration.
+        return asyncio.Task(coro, loop=loop, eager_start=True)  # type: ignore[call-arg,unused-ignore]
+
+else:
+
+    def _start_task(
+        loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
+    ) -> asyncio.Task[None]:
+        return loop.create_task(coro)
 
 
 class RequestPayloadError(Exception):
@@ -353,6 +371,11 @@ class RequestHandler(BaseProtocol):
         except HttpProcessingError as exc:
             self._enqueue(exc)
             return
+        if upgraded:
+            # Before any handler starts: on Python 3.12+ one may run (and
+            # call set_parser) before _start() returns.
+            self._upgraded = True
+            self._upgrade_tail += tail
         if messages:
             self._request_count += len(messages)
             queue = self._queue
@@ -368,10 +391,9 @@ class RequestHandler(BaseProtocol):
         if error is not None:
             parser.pending_error = None
             self._enqueue(error)
-        if upgraded:
-            self._upgraded = True
-            self._upgrade_tail += tail
-        elif self._task is None and parser.head_pending:
+        if upgraded or self.transport is None or self.transport.is_closing():
+            return
+        if self._task is None and parser.head_pending:
             if self._wait is _Wait.FIRST:
                 # Still the first request: its deadline counts from connecting.
                 self._wait = _Wait.HEAD
@@ -400,10 +422,15 @@ class RequestHandler(BaseProtocol):
 
     def _start(self, item: _QueueItem) -> None:
         self._wait = _Wait.NONE
-        self._task = self._loop.create_task(self._serve(item))
+        task = _start_task(self._loop, self._serve(item))
+        # An eagerly started task may be over already (_serve then cleared
+        # _task): keep only one that still runs.
+        self._task = None if task.done() else task
 
     async def _serve(self, item: _QueueItem) -> None:
         """Answer ``item``, then whatever the queue holds, in order."""
+        # Set here, not by _start(): an eager task runs before _start() can.
+        self._task = asyncio.current_task()
         try:
             while True:
                 if isinstance(item, HttpProcessingError):
@@ -458,27 +485,41 @@ class RequestHandler(BaseProtocol):
         request = self._request_factory(message, payload, self, writer, self._task)  # type: ignore[arg-type]
         self._current_request = request
         try:
-            response = await self._respond(request)
+            # One coroutine for the common path: each await of a helper
+            # costs a frame, and this runs for every request.
+            try:
+                response = await self._request_handler(request)
+            except HTTPException as exc:
+                response = exc
+            except asyncio.CancelledError:
+                raise
+            except asyncio.TimeoutError as exc:
+                self.logger.debug("Request handler timed out", exc_info=exc)
+                response = self.handle_error(request, 504)
+            except Exception as exc:
+                response = self.handle_error(request, 500, exc)
+            else:
+                response = self._check_returned(request, response)
             if not await self._send(request, response):
                 return False
-            await self._log_access(request, response, start)
+            access = self._access_logger
+            if access is not None:
+                if access.enabled:
+                    access.log(request, response, loop.time() - start)
+            elif self._async_access_logger is not None:
+                await self._log_async(request, response, start)
+            if payload is EMPTY_PAYLOAD and not self._upgraded:
+                return True
             return await self._finish_body(request, message, payload)
         finally:
             request._finish()
 
-    async def _respond(self, request: BaseRequest) -> StreamResponse:
-        """Run the handler; turn what it raises into an error response."""
-        try:
-            response = await self._request_handler(request)
-        except HTTPException as exc:
-            return exc
-        except asyncio.CancelledError:
-            raise
-        except asyncio.TimeoutError as exc:
-            self.logger.debug("Request handler timed out", exc_info=exc)
-            return self.handle_error(request, 504)
-        except Exception as exc:
-            return self.handle_error(request, 500, exc)
+    def _check_returned(
+        self, request: BaseRequest, response: StreamResponse
+    ) -> StreamResponse:
+        """Take what the handler returned; anything but a response is a 500."""
+        if type(response) is Response:
+            return response
         returned: object = response  # what the handler really gave back
         if isinstance(returned, HTTPException):
             warnings.warn(
@@ -502,8 +543,10 @@ class RequestHandler(BaseProtocol):
         if (self._force_close or not self._keepalive) and not response.prepared:
             response.force_close()  # tell the client: Connection: close
         try:
-            await response.prepare(request)
-            await response.write_eof()
+            # Most responses go out in one synchronous write.
+            if type(response) is not Response or not response._send_at_once(request):
+                await response.prepare(request)
+                await response.write_eof()
         except ConnectionError:
             return False
         except Exception as exc:
@@ -524,18 +567,13 @@ class RequestHandler(BaseProtocol):
             self._keepalive = False
         return True
 
-    async def _log_access(
+    async def _log_async(
         self, request: BaseRequest, response: StreamResponse, start: float
     ) -> None:
-        access = self._access_logger
-        if access is not None:
-            if access.enabled:
-                access.log(request, response, self._loop.time() - start)
-            return
-        async_access = self._async_access_logger
-        if async_access is not None and async_access.enabled:
+        access = self._async_access_logger
+        if access is not None and access.enabled:
             # An async logger gets the start time: it may log it later.
-            await async_access.log(request, response, start)
+            await access.log(request, response, start)
 
     async def _finish_body(
         self, request: BaseRequest, message: RawRequestMessage, payload: StreamReader
@@ -605,7 +643,7 @@ class RequestHandler(BaseProtocol):
     async def _answer_bad_request(self, error: HttpProcessingError) -> None:
         """Send the status a malformed head's error carries, then close."""
         transport = self.transport
-        if transport is None:
+        if transport is None or transport.is_closing():
             return
         status = error.code if 400 <= error.code < 600 else 400
         reason = RESPONSES.get(status, ("Bad Request", ""))[0]

@@ -650,6 +650,10 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any], HeadersMixin):
         for file in files or ():
             file.close()
 
+    def _has_prepare_hook(self) -> bool:
+        """Whether ``_prepare_hook`` does anything (the server skips it if not)."""
+        return False
+
     async def _prepare_hook(self, response: StreamResponse) -> None:
         """Called by ``response.prepare()``; the framework's request adds signals."""
 

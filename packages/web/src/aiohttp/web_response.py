@@ -49,6 +49,7 @@ from ._web_response_state import ResponseState
 from .abc import AbstractStreamWriter
 from .compression_utils import HAS_BROTLI, HAS_ZSTD, compressor_for
 from .http import RESPONSES, SERVER_SOFTWARE
+from .http_writer import StreamWriter
 from .payload import LookupError as PayloadLookupError
 from .payload import Payload, get_payload
 from .typedefs import JSONEncoder, LooseHeaders
@@ -411,7 +412,9 @@ class StreamResponse(ResponseState, ResponseHeadersMixin):
         self._req = request
         writer = self._payload_writer = request._payload_writer
         try:
-            await self._prepare_headers()
+            if self._compression:
+                await self._start_compression(request)
+            self._prepare_headers()
             await request._prepare_hook(self)
             await self._write_headers()
         except BaseException:
@@ -423,7 +426,7 @@ class StreamResponse(ResponseState, ResponseHeadersMixin):
             raise
         return writer
 
-    async def _prepare_headers(self) -> None:
+    def _prepare_headers(self) -> None:
         request = self._req
         writer = self._payload_writer
         assert request is not None
@@ -435,8 +438,6 @@ class StreamResponse(ResponseState, ResponseHeadersMixin):
         if self._cookies:
             for value in self._cookies.header_values():
                 headers.add(hdrs.SET_COOKIE, value)
-        if self._compression:
-            await self._start_compression(request)
         if not self._frame_body(request, writer):
             keep_alive = False
         headers.setdefault(hdrs.DATE, rfc822_formatted_time())
@@ -728,6 +729,59 @@ class Response(StreamResponse):
         raise RuntimeError("Content length is set automatically")
 
     async def _start(self, request: BaseRequest) -> AbstractStreamWriter:
+        self._set_content_length(request)
+        return await super()._start(request)
+
+    def _send_at_once(self, request: BaseRequest) -> bool:
+        """Send head and body in one write, without awaiting anything.
+
+        The server's path for the common response (bytes or no body, no
+        compression, chunking, payload or prepare hook, a plain writer);
+        the result is what ``prepare()`` then ``write_eof()`` send. Returns
+        False, having done nothing, when the response needs the general path.
+        """
+        writer = request._payload_writer
+        if (
+            self._compression
+            or self._chunked
+            or self._body_payload
+            or self._payload_writer is not None
+            or self._eof_sent
+            or type(writer) is not StreamWriter
+            or request._has_prepare_hook()
+        ):
+            return False
+        self._must_be_empty_body = empty = must_be_empty_body(
+            request.method, self._status
+        )
+        self._set_content_length(request)
+        self._req = request
+        self._payload_writer = writer
+        try:
+            self._prepare_headers()
+            version = request.version
+            status_line = (
+                f"HTTP/{version[0]}.{version[1]} {self._status} {self._reason}"
+            )
+            body = self._body
+            sent = writer.write_message(
+                status_line, self._headers, b"" if empty or not body else bytes(body)
+            )
+        except BaseException:
+            self._req = None
+            self._payload_writer = None
+            raise
+        if not sent:
+            self._req = None
+            self._payload_writer = None
+            return False
+        self._eof_sent = True
+        self._req = None
+        self._body_length = writer.output_size
+        self._payload_writer = None
+        return True
+
+    def _set_content_length(self, request: BaseRequest) -> None:
         headers = self._headers
         if hdrs.CONTENT_LENGTH in headers:
             if should_remove_content_length(request.method, self._status):
@@ -743,7 +797,6 @@ class Response(StreamResponse):
                 # of the content it would have had, never a size of 0.
                 if size or (self._status != 304 and request.method != hdrs.METH_HEAD):
                     headers[hdrs.CONTENT_LENGTH] = str(size)
-        return await super()._start(request)
 
     async def _do_start_compression(self, coding: ContentCoding) -> None:
         body = self._body
