@@ -11,7 +11,10 @@ import importlib
 import importlib.metadata
 import importlib.util
 import inspect
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
@@ -62,6 +65,20 @@ def _check_distribution(
 def distribution_contract() -> DistributionContract:
     """Check an installed aiotide distribution against DESIGN.md's table."""
     return _check_distribution
+
+
+@pytest.fixture
+def short_tmp_path() -> Iterator[Path]:
+    """A fresh directory with a short path, for Unix sockets.
+
+    A socket's path must fit in about 107 bytes; pytest's ``tmp_path``
+    (with its numbered base and the test's name) can be longer.
+    """
+    path = Path(tempfile.mkdtemp(prefix="aiotide-", dir="/tmp"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.hookimpl(tryfirst=True)

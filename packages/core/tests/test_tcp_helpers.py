@@ -45,8 +45,8 @@ async def test_nodelay_turns_on_and_off() -> None:
         await server.wait_closed()
 
 
-async def test_unix_sockets_are_left_alone(tmp_path: object) -> None:
-    path = f"{tmp_path}/s.sock"
+async def test_unix_sockets_are_left_alone(short_tmp_path: object) -> None:
+    path = f"{short_tmp_path}/s.sock"
     loop = asyncio.get_running_loop()
     server = await loop.create_unix_server(asyncio.Protocol, path)
     _, writer = await asyncio.open_unix_connection(path)

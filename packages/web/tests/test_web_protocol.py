@@ -658,9 +658,9 @@ async def test_access_log_none_turns_logging_off(
 
 
 async def test_server_works_as_a_protocol_factory_on_a_unix_socket(
-    tmp_path: object,
+    short_tmp_path: object,
 ) -> None:
-    path = f"{tmp_path}/s.sock"
+    path = f"{short_tmp_path}/s.sock"
     server = web_server.Server(hello)
     loop = asyncio.get_running_loop()
     listener = await loop.create_unix_server(server, path)

@@ -312,7 +312,13 @@ class RequestHandler(BaseProtocol):
 
     def connection_lost(self, exc: BaseException | None) -> None:
         """Wake everything that waits on this connection, and unregister."""
+        transport = self.transport
         super().connection_lost(exc)
+        if transport is not None:
+            # Python 3.10's TLS transport is not marked closed when its
+            # connection is lost and warns (ResourceWarning) when collected;
+            # closing it again is harmless for every transport.
+            transport.close()
         self._manager.connection_lost(self, exc)
         self._wait = _Wait.NONE
         if self._deadline_handle is not None:
@@ -497,6 +503,10 @@ class RequestHandler(BaseProtocol):
                 self.logger.debug("Request handler timed out", exc_info=exc)
                 response = self.handle_error(request, 504)
             except Exception as exc:
+                if request._payload_writer.output_size or self._upgraded:
+                    # Too late for a 500: the response (or a 101) is out.
+                    self.logger.error("Error handling request", exc_info=exc)
+                    return False
                 response = self.handle_error(request, 500, exc)
             else:
                 response = self._check_returned(request, response)
