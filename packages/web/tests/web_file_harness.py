@@ -1,0 +1,96 @@
+"""Helpers for the FileResponse and static-file tests: raw requests and curl.
+
+Requests go out as raw bytes on a real socket to a low-level server
+(``web_raw_client.serve``); every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+from collections.abc import Iterable
+
+from web_raw_client import RawResponse, read_response
+
+#: Every wait in these tests is bounded: a bug fails, never hangs.
+TIMEOUT = 10.0
+
+CURL = shutil.which("curl") or "/usr/bin/curl"
+
+
+def build_request(
+    target: str = "/", *, method: str = "GET", headers: Iterable[tuple[str, str]] = ()
+) -> bytes:
+    """The bytes of a request with ``Host`` and ``Connection: close``."""
+    lines = [f"{method} {target} HTTP/1.1", "Host: test", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+async def send_raw(
+    port: int, data: bytes, *, head_request: bool = False
+) -> RawResponse:
+    """Send ``data`` on a new connection and read one response."""
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection("127.0.0.1", port), TIMEOUT
+    )
+    try:
+        writer.write(data)
+        return await asyncio.wait_for(
+            read_response(reader, head_request=head_request), TIMEOUT
+        )
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+
+
+async def fetch(
+    port: int,
+    target: str = "/",
+    *,
+    method: str = "GET",
+    headers: Iterable[tuple[str, str]] = (),
+) -> RawResponse:
+    """Make one request and read its response (no body for HEAD)."""
+    data = build_request(target, method=method, headers=headers)
+    return await send_raw(port, data, head_request=method == "HEAD")
+
+
+async def read_all(port: int, data: bytes) -> bytes:
+    """Send ``data`` and return every byte until the server closes."""
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection("127.0.0.1", port), TIMEOUT
+    )
+    try:
+        writer.write(data)
+        chunks = []
+        while chunk := await asyncio.wait_for(reader.read(65536), TIMEOUT):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+
+
+async def curl(*args: str) -> tuple[str, bytes]:
+    """Run curl with ``args``; return the head it printed (``-D -``) and the body.
+
+    ``-o`` goes to a pipe of its own so head and body do not mix.
+    """
+    process = await asyncio.create_subprocess_exec(
+        CURL,
+        "-s",
+        "--max-time",
+        str(TIMEOUT),
+        "-D",
+        "/dev/stderr",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    body, head = await asyncio.wait_for(process.communicate(), TIMEOUT + 5)
+    assert process.returncode == 0, (process.returncode, head)
+    return head.decode("latin-1"), body
