@@ -35,7 +35,7 @@ from workspace import ROOT, Member, closure, load_members, report
 
 PACKAGE = "aiohttp"
 # The facade modules whose TYPE_CHECKING blocks may name any distribution.
-FACADES = {"__init__", "abc", "http"}
+FACADES = {"__init__", "abc", "http", "typedefs"}
 CORE = "aiotide-core"
 
 

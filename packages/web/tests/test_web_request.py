@@ -512,7 +512,7 @@ async def test_clone_of_a_clone_keeps_overrides_it_does_not_replace() -> None:
 async def test_request_clone_keeps_match_info() -> None:
     async with connection() as conn:
         request = conn.request(GET, cls=Request)
-        request._match_info = {"name": "x"}
+        request._match_info = {"name": "x"}  # type: ignore[assignment]
         clone = request.clone(method="HEAD")
         assert type(clone) is Request
         assert clone.match_info == {"name": "x"}

@@ -131,7 +131,9 @@ def import_public_module(module: str, wanted: str) -> ModuleType:
     try:
         return importlib.import_module(qualified)
     except ModuleNotFoundError as exc:
-        if exc.name != qualified:
+        # A private module (``_web_run_app``) ships with the facade that
+        # lends from it: its absence is a broken install, reported as is.
+        if exc.name != qualified or module not in MODULE_DISTRIBUTIONS:
             raise
         raise missing_module_error(wanted, module) from None
 

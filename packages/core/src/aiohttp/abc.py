@@ -29,11 +29,17 @@ from .typedefs import LooseCookies
 _EXPORTS: dict[str, str] = {
     "AbstractAccessLogger": "web_log",
     "AbstractAsyncAccessLogger": "web_log",
+    "AbstractMatchInfo": "web_urldispatcher",
+    "AbstractRouter": "web_urldispatcher",
+    "AbstractView": "web_urldispatcher",
 }
 
 if TYPE_CHECKING:
     from .web_log import AbstractAccessLogger as AbstractAccessLogger
     from .web_log import AbstractAsyncAccessLogger as AbstractAsyncAccessLogger
+    from .web_urldispatcher import AbstractMatchInfo as AbstractMatchInfo
+    from .web_urldispatcher import AbstractRouter as AbstractRouter
+    from .web_urldispatcher import AbstractView as AbstractView
 
     __all__ = (
         "AbstractCookieJar",
@@ -43,6 +49,9 @@ if TYPE_CHECKING:
         "ResolveResult",
         "AbstractAccessLogger",
         "AbstractAsyncAccessLogger",
+        "AbstractMatchInfo",
+        "AbstractRouter",
+        "AbstractView",
     )
 
 

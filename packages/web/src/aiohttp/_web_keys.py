@@ -1,8 +1,8 @@
-"""Typed keys for the dict-like storage of requests and responses.
+"""Typed keys for the dict-like storage of applications, requests, responses.
 
-``request[KEY]`` with ``KEY = web.RequestKey("user", User)`` lets a type
-checker know the value's type; plain ``str`` keys keep working. The
-application's ``AppKey`` joins these with the framework.
+``app[KEY]`` with ``KEY = web.AppKey("db", Database)`` lets a type checker
+know the value's type; plain ``str`` keys keep working (the application
+warns about them with ``NotAppKeyWarning``, as aiohttp does).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from ._chain_map import BaseKey
 
-__all__ = ("RequestKey", "ResponseKey")
+__all__ = ("AppKey", "RequestKey", "ResponseKey")
 
 _T = TypeVar("_T")
 
@@ -24,5 +24,11 @@ class RequestKey(BaseKey[_T]):
 
 class ResponseKey(BaseKey[_T]):
     """A key for ``response[key]`` storage that carries its value's type."""
+
+    __slots__ = ()
+
+
+class AppKey(BaseKey[_T]):
+    """A key for ``app[key]`` storage that carries its value's type."""
 
     __slots__ = ()

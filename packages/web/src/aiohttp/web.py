@@ -1,20 +1,24 @@
 """aiohttp.web: the web server's public names in one namespace.
 
 ``from aiohttp import web`` must stay cheap, so this facade defines nothing
-heavy itself and lends every name from the module that defines it on first
-use (PEP 562). A type checker sees the same names through the
-``TYPE_CHECKING`` imports below. The framework (Application, routing,
-middlewares, WebSocket, ``run_app``) joins this table with its modules.
+itself and lends every name from the module that defines it on first use
+(PEP 562). A type checker sees the same names through the ``TYPE_CHECKING``
+imports below. ``python -m aiohttp.web`` runs the command line of
+``_web_run_app``.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from ._facade import LazyExports
 
 #: Public name -> the module (inside ``aiohttp``) that defines it.
 _EXPORTS: dict[str, str] = {
+    "Application": "web_app",
+    "CleanupError": "web_app",
+    "NotAppKeyWarning": "web_exceptions",
     "HTTPException": "web_exceptions",
     "HTTPError": "web_exceptions",
     "HTTPRedirection": "web_exceptions",
@@ -73,6 +77,9 @@ _EXPORTS: dict[str, str] = {
     "HTTPInsufficientStorage": "web_exceptions",
     "HTTPNotExtended": "web_exceptions",
     "HTTPNetworkAuthenticationRequired": "web_exceptions",
+    "FileResponse": "web_fileresponse",
+    "middleware": "web_middlewares",
+    "normalize_path_middleware": "web_middlewares",
     "PayloadAccessError": "web_protocol",
     "RequestHandler": "web_protocol",
     "RequestPayloadError": "web_protocol",
@@ -85,18 +92,55 @@ _EXPORTS: dict[str, str] = {
     "ResponseKey": "web_response",
     "StreamResponse": "web_response",
     "json_response": "web_response",
+    "AbstractRouteDef": "web_routedef",
+    "RouteDef": "web_routedef",
+    "RouteTableDef": "web_routedef",
+    "StaticDef": "web_routedef",
+    "delete": "web_routedef",
+    "get": "web_routedef",
+    "head": "web_routedef",
+    "options": "web_routedef",
+    "patch": "web_routedef",
+    "post": "web_routedef",
+    "put": "web_routedef",
+    "route": "web_routedef",
+    "static": "web_routedef",
+    "view": "web_routedef",
+    "AppRunner": "web_runner",
+    "BaseRunner": "web_runner",
     "BaseSite": "web_runner",
+    "GracefulExit": "web_runner",
+    "ServerRunner": "web_runner",
+    "SockSite": "web_runner",
     "TCPSite": "web_runner",
     "UnixSite": "web_runner",
-    "SockSite": "web_runner",
     "NamedPipeSite": "web_runner",
-    "BaseRunner": "web_runner",
-    "ServerRunner": "web_runner",
-    "GracefulExit": "web_runner",
     "Server": "web_server",
+    "AbstractResource": "web_urldispatcher",
+    "AbstractRoute": "web_urldispatcher",
+    "DynamicResource": "web_urldispatcher",
+    "PlainResource": "web_urldispatcher",
+    "PrefixedSubAppResource": "web_urldispatcher",
+    "Resource": "web_urldispatcher",
+    "ResourceRoute": "web_urldispatcher",
+    "StaticResource": "web_urldispatcher",
+    "UrlDispatcher": "web_urldispatcher",
+    "UrlMappingMatchInfo": "web_urldispatcher",
+    "View": "web_urldispatcher",
+    "WebSocketReady": "web_ws",
+    "WebSocketResponse": "web_ws",
+    "WSMsgType": "web_ws",
+    "AppKey": "web_app",
+    "run_app": "_web_run_app",
+    "main": "_web_run_app",
 }
 
 if TYPE_CHECKING:
+    from ._web_run_app import main as main
+    from ._web_run_app import run_app as run_app
+    from .web_app import AppKey as AppKey
+    from .web_app import Application as Application
+    from .web_app import CleanupError as CleanupError
     from .web_exceptions import HTTPAccepted as HTTPAccepted
     from .web_exceptions import HTTPBadGateway as HTTPBadGateway
     from .web_exceptions import HTTPBadRequest as HTTPBadRequest
@@ -167,6 +211,10 @@ if TYPE_CHECKING:
     from .web_exceptions import HTTPUseProxy as HTTPUseProxy
     from .web_exceptions import HTTPVariantAlsoNegotiates as HTTPVariantAlsoNegotiates
     from .web_exceptions import HTTPVersionNotSupported as HTTPVersionNotSupported
+    from .web_exceptions import NotAppKeyWarning as NotAppKeyWarning
+    from .web_fileresponse import FileResponse as FileResponse
+    from .web_middlewares import middleware as middleware
+    from .web_middlewares import normalize_path_middleware as normalize_path_middleware
     from .web_protocol import PayloadAccessError as PayloadAccessError
     from .web_protocol import RequestHandler as RequestHandler
     from .web_protocol import RequestPayloadError as RequestPayloadError
@@ -179,6 +227,21 @@ if TYPE_CHECKING:
     from .web_response import ResponseKey as ResponseKey
     from .web_response import StreamResponse as StreamResponse
     from .web_response import json_response as json_response
+    from .web_routedef import AbstractRouteDef as AbstractRouteDef
+    from .web_routedef import RouteDef as RouteDef
+    from .web_routedef import RouteTableDef as RouteTableDef
+    from .web_routedef import StaticDef as StaticDef
+    from .web_routedef import delete as delete
+    from .web_routedef import get as get
+    from .web_routedef import head as head
+    from .web_routedef import options as options
+    from .web_routedef import patch as patch
+    from .web_routedef import post as post
+    from .web_routedef import put as put
+    from .web_routedef import route as route
+    from .web_routedef import static as static
+    from .web_routedef import view as view
+    from .web_runner import AppRunner as AppRunner
     from .web_runner import BaseRunner as BaseRunner
     from .web_runner import BaseSite as BaseSite
     from .web_runner import GracefulExit as GracefulExit
@@ -188,8 +251,25 @@ if TYPE_CHECKING:
     from .web_runner import TCPSite as TCPSite
     from .web_runner import UnixSite as UnixSite
     from .web_server import Server as Server
+    from .web_urldispatcher import AbstractResource as AbstractResource
+    from .web_urldispatcher import AbstractRoute as AbstractRoute
+    from .web_urldispatcher import DynamicResource as DynamicResource
+    from .web_urldispatcher import PlainResource as PlainResource
+    from .web_urldispatcher import PrefixedSubAppResource as PrefixedSubAppResource
+    from .web_urldispatcher import Resource as Resource
+    from .web_urldispatcher import ResourceRoute as ResourceRoute
+    from .web_urldispatcher import StaticResource as StaticResource
+    from .web_urldispatcher import UrlDispatcher as UrlDispatcher
+    from .web_urldispatcher import UrlMappingMatchInfo as UrlMappingMatchInfo
+    from .web_urldispatcher import View as View
+    from .web_ws import WebSocketReady as WebSocketReady
+    from .web_ws import WebSocketResponse as WebSocketResponse
+    from .web_ws import WSMsgType as WSMsgType
 
     __all__ = (
+        "Application",
+        "CleanupError",
+        "NotAppKeyWarning",
         "HTTPException",
         "HTTPError",
         "HTTPRedirection",
@@ -248,6 +328,9 @@ if TYPE_CHECKING:
         "HTTPInsufficientStorage",
         "HTTPNotExtended",
         "HTTPNetworkAuthenticationRequired",
+        "FileResponse",
+        "middleware",
+        "normalize_path_middleware",
         "PayloadAccessError",
         "RequestHandler",
         "RequestPayloadError",
@@ -260,17 +343,55 @@ if TYPE_CHECKING:
         "ResponseKey",
         "StreamResponse",
         "json_response",
+        "AbstractRouteDef",
+        "RouteDef",
+        "RouteTableDef",
+        "StaticDef",
+        "delete",
+        "get",
+        "head",
+        "options",
+        "patch",
+        "post",
+        "put",
+        "route",
+        "static",
+        "view",
+        "AppRunner",
+        "BaseRunner",
         "BaseSite",
+        "GracefulExit",
+        "ServerRunner",
+        "SockSite",
         "TCPSite",
         "UnixSite",
-        "SockSite",
         "NamedPipeSite",
-        "BaseRunner",
-        "ServerRunner",
-        "GracefulExit",
         "Server",
+        "AbstractResource",
+        "AbstractRoute",
+        "DynamicResource",
+        "PlainResource",
+        "PrefixedSubAppResource",
+        "Resource",
+        "ResourceRoute",
+        "StaticResource",
+        "UrlDispatcher",
+        "UrlMappingMatchInfo",
+        "View",
+        "WebSocketReady",
+        "WebSocketResponse",
+        "WSMsgType",
+        "AppKey",
+        "run_app",
+        "main",
     )
 else:
     _lazy = LazyExports(__name__, globals(), _EXPORTS)
     __getattr__ = _lazy.getattr
     __dir__ = _lazy.dir
+
+
+if __name__ == "__main__":  # python -m aiohttp.web
+    from ._web_run_app import main as _main
+
+    _main(sys.argv[1:])

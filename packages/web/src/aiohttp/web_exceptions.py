@@ -84,6 +84,7 @@ from .typedefs import LooseHeaders, StrOrURL
 from .web_response import Response
 
 __all__ = (
+    "NotAppKeyWarning",
     "HTTPException",
     "HTTPError",
     "HTTPRedirection",
@@ -685,3 +686,7 @@ class HTTPNetworkAuthenticationRequired(HTTPServerError):
     """511 Network Authentication Required."""
 
     status_code = 511
+
+
+class NotAppKeyWarning(UserWarning):
+    """An application's state was stored under a ``str`` key, not an ``AppKey``."""

@@ -37,6 +37,7 @@ from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
 
 from . import hdrs
+from ._chain_map import ChainMapProxy
 from ._etag import ETag
 from ._headers_mixin import HeadersMixin
 from ._http_chars import is_token
@@ -69,8 +70,10 @@ from .typedefs import (
 from .web_exceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 
 if TYPE_CHECKING:
+    from .web_app import Application
     from .web_protocol import RequestHandler
     from .web_response import StreamResponse
+    from .web_urldispatcher import UrlMappingMatchInfo
 
 __all__ = ("BaseRequest", "FileField", "Request")
 
@@ -729,18 +732,53 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any], HeadersMixin):
 class Request(BaseRequest):
     """The request a handler of the web framework receives.
 
-    The framework fills in ``match_info`` (and, later, ``app`` and
-    ``config_dict``); on the low-level server it stays ``None``.
+    The application fills in ``match_info`` when it routes the request;
+    ``app`` and ``config_dict`` follow from it.
     """
 
     ATTRS: ClassVar[frozenset[str]] = BaseRequest.ATTRS | {"_match_info"}
 
-    _match_info: Any = None
+    _match_info: UrlMappingMatchInfo | None = None
 
     @property
-    def match_info(self) -> Any:  # noqa: ANN401 - the router's match info type
-        """The result of routing this request, or ``None`` before routing."""
-        return self._match_info
+    def match_info(self) -> UrlMappingMatchInfo:
+        """The result of routing this request: the path's variables and more.
+
+        ``None`` before the application has routed the request (aiohttp's
+        behaviour, typed as aiohttp types it).
+        """
+        return self._match_info  # type: ignore[return-value]
+
+    @property
+    def app(self) -> Application:
+        """The application whose handler (or middleware) runs now."""
+        app: Application = self.match_info.current_app
+        return app
+
+    @property
+    def config_dict(self) -> ChainMapProxy:
+        """The state of ``app`` and then of each application around it."""
+        match_info = self.match_info
+        assert match_info is not None, "the request has not been routed yet"
+        apps = match_info.apps
+        current = match_info.current_app
+        # From the current application outwards.
+        index = apps.index(current)
+        return ChainMapProxy(apps[index::-1])
+
+    def _has_prepare_hook(self) -> bool:
+        match_info = self._match_info
+        return match_info is not None and any(
+            app.on_response_prepare for app in match_info.apps
+        )
+
+    async def _prepare_hook(self, response: StreamResponse) -> None:
+        """Send ``on_response_prepare`` of every application, outermost first."""
+        match_info = self._match_info
+        if match_info is None:
+            return
+        for app in match_info.apps:
+            await app.on_response_prepare.send(self, response)
 
     def clone(
         self,

@@ -4,7 +4,7 @@ A *runner* owns one :class:`~aiohttp.web_server.Server` (the protocol
 factory); *sites* make it listen on a TCP port, a Unix socket or a socket
 the caller made. The runner's life is::
 
-    runner = ServerRunner(server)      # or AppRunner(app), later
+    runner = ServerRunner(server)      # or AppRunner(app)
     await runner.setup()               # builds runner.server
     await TCPSite(runner, "127.0.0.1", 8080).start()
     ...
@@ -27,7 +27,10 @@ from typing import TYPE_CHECKING, Any
 from yarl import URL
 
 from ._sentinel import _SENTINEL, sentinel
+from ._web_abc import AbstractAccessLogger, AbstractAsyncAccessLogger
 from .typedefs import PathLike
+from .web_app import Application
+from .web_log import AccessLogger
 
 if TYPE_CHECKING:
     from ssl import SSLContext
@@ -42,6 +45,7 @@ __all__ = (
     "NamedPipeSite",
     "BaseRunner",
     "ServerRunner",
+    "AppRunner",
     "GracefulExit",
 )
 
@@ -493,3 +497,66 @@ class ServerRunner(BaseRunner):
 
     async def _cleanup_server(self) -> None:
         pass
+
+
+class AppRunner(BaseRunner):
+    """A runner for an :class:`~aiohttp.web_app.Application`.
+
+    :meth:`setup` starts the application (``on_startup``, ``cleanup_ctx``)
+    and freezes it; :meth:`cleanup` fires ``on_shutdown`` while in-flight
+    requests still run, then ``on_cleanup`` once they are done. Other keyword
+    arguments configure the server (``keepalive_timeout``, ``access_log``,
+    ``access_log_format``, ``handler_cancellation``, ...); the application's
+    ``handler_args`` override them, as in aiohttp.
+    """
+
+    __slots__ = ("_app",)
+
+    def __init__(
+        self,
+        app: Application,
+        *,
+        handle_signals: bool = False,
+        access_log_class: type[
+            AbstractAccessLogger | AbstractAsyncAccessLogger
+        ] = AccessLogger,
+        **kwargs: Any,  # noqa: ANN401 (the server's options)
+    ) -> None:
+        if not isinstance(app, Application):
+            raise TypeError(
+                f"The first argument should be web.Application instance, got {app!r}"
+            )
+        kwargs["access_log_class"] = access_log_class
+        if app._handler_args:
+            kwargs.update(app._handler_args)
+        log_class = kwargs["access_log_class"]
+        if not (
+            isinstance(log_class, type)
+            and issubclass(log_class, (AbstractAccessLogger, AbstractAsyncAccessLogger))
+        ):
+            raise TypeError(
+                "access_log_class must be subclass of "
+                "aiohttp.abc.AbstractAccessLogger or "
+                f"aiohttp.abc.AbstractAsyncAccessLogger, got {log_class}"
+            )
+        super().__init__(handle_signals=handle_signals, **kwargs)
+        self._app = app
+
+    @property
+    def app(self) -> Application:
+        """The application served."""
+        return self._app
+
+    async def shutdown(self) -> None:
+        """Fire the application's ``on_shutdown`` signal."""
+        await self._app.shutdown()
+
+    async def _make_server(self) -> Server:
+        # on_startup is frozen first: a startup handler cannot add another.
+        self._app.on_startup.freeze()
+        await self._app.startup()
+        self._app.freeze()
+        return self._app._make_handler(loop=asyncio.get_running_loop(), **self._kwargs)
+
+    async def _cleanup_server(self) -> None:
+        await self._app.cleanup()
