@@ -1,14 +1,21 @@
-"""Benchmark aiotide's low-level HTTP server against the original aiohttp.
+"""Benchmark aiotide's HTTP server and web framework against the original aiohttp.
 
 One command, from the workspace root::
 
-    uv run python benchmarks/server.py [--duration SECONDS] [--rounds N]
+    uv run python benchmarks/server.py [--duration SECONDS] [--rounds N] [--cases ...]
 
-``_server_worker.py`` serves ``web.Server(handler)`` answering
-``Hello, World!`` on 127.0.0.1, pinned to one core; ``wrk`` loads it from
-another core (``-t1 -c32 --latency``) in three variants: keep-alive,
-``Connection: close`` (a new connection per request) and pipelined (8
-requests per write). For each implementation - aiotide, aiohttp 3.14.5 with
+``_server_worker.py`` serves one case on 127.0.0.1, pinned to one core;
+``wrk`` loads it from another core (``-t1 -c32 --latency``). The cases:
+
+- ``server``: ``Hello, World!`` from a low-level ``web.Server``, in three
+  variants: keep-alive, ``Connection: close`` (a new connection per
+  request) and pipelined (8 requests per write);
+- the framework, keep-alive: ``app-hello`` (hello world through
+  ``web.Application``), ``app-json`` (``/user/{id}`` answered with
+  ``json_response``), ``app-middlewares`` (the same behind three no-op
+  ``@web.middleware``) and ``app-router`` (the same route among 500).
+
+For each implementation - aiotide, aiohttp 3.14.5 with
 its C extensions and aiohttp in pure Python, the latter two in the throwaway
 venv ``_compare.py`` makes - it prints requests per second, requests per
 second of server CPU time (user + system, read from ``/proc`` over the load
@@ -35,11 +42,11 @@ from _compare import AIOHTTP, IMPLEMENTATIONS, PYTHON, VENV, original_aiohttp
 WORKER = Path(__file__).resolve().parent / "_server_worker.py"
 CONNECTIONS = 32
 PIPELINE_DEPTH = 8
-# wrk's script hook: one write carries PIPELINE_DEPTH requests.
+# wrk's script hook: one write carries PIPELINE_DEPTH requests (of the URL's path).
 PIPELINE_LUA = f"""
 init = function(args)
   local batch = {{}}
-  for i = 1, {PIPELINE_DEPTH} do batch[i] = wrk.format(nil, "/") end
+  for i = 1, {PIPELINE_DEPTH} do batch[i] = wrk.format() end
   pipelined = table.concat(batch)
 end
 request = function() return pipelined end
@@ -49,6 +56,14 @@ VARIANTS = {
     "keep-alive": [],
     "close": ["-H", "Connection: close"],
     "pipelined": ["-s", "{lua}"],
+}
+# case (see _server_worker.CASES) -> the variants it is loaded with
+CASES = {
+    "server": ("keep-alive", "close", "pipelined"),
+    "app-hello": ("keep-alive",),
+    "app-json": ("keep-alive",),
+    "app-middlewares": ("keep-alive",),
+    "app-router": ("keep-alive",),
 }
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 _LATENCY_99 = re.compile(r"^\s*99(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
@@ -99,7 +114,7 @@ def parse_wrk(output: str) -> tuple[int, float, float, int]:
 
 
 def wrk_command(
-    port: int, duration: int, extra: list[str], core: int | None
+    url: str, duration: int, extra: list[str], core: int | None
 ) -> list[str]:
     """The wrk command line, pinned to ``core`` when there is one to spare."""
     pin = ["taskset", "-c", str(core)] if core is not None else []
@@ -111,7 +126,7 @@ def wrk_command(
         f"-d{duration}s",
         "--latency",
         *extra,
-        f"http://127.0.0.1:{port}/",
+        url,
     ]
 
 
@@ -125,21 +140,21 @@ def load(pid: int, command: list[str]) -> Figures:
 
 
 def worker_command(
-    implementation: str, original: Path
+    implementation: str, case: str, original: Path
 ) -> tuple[list[str], dict[str, str]]:
     """How ``_compare.py`` runs a worker for ``implementation``: argv and env."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     python = sys.executable if implementation == "aiotide" else str(original)
     if implementation == "aiohttp-py":
         env["AIOHTTP_NO_EXTENSIONS"] = "1"
-    return [python, str(WORKER)], env
+    return [python, str(WORKER), case], env
 
 
 def measure(
-    implementation: str, original: Path, duration: int, lua: Path
+    implementation: str, case: str, original: Path, duration: int, lua: Path
 ) -> dict[str, Figures]:
-    """Start one server, warm it up, load it with each variant in turn."""
-    argv, env = worker_command(implementation, original)
+    """Start one server, warm it up, load it with each of its variants in turn."""
+    argv, env = worker_command(implementation, case, original)
     worker = subprocess.Popen(
         argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
@@ -151,16 +166,19 @@ def measure(
                 f"asked for {implementation}, the worker ran {hello['implementation']}"
             )
         port, pid = int(hello["port"]), int(hello["pid"])
+        url = f"http://127.0.0.1:{port}{hello['path']}"
         server_cores = os.sched_getaffinity(pid)
         spare = sorted(set(range(os.cpu_count() or 1)) - server_cores)
         core = spare[0] if spare else None
-        load(pid, wrk_command(port, 1, [], core))  # warm-up, not measured
+        load(pid, wrk_command(url, 1, [], core))  # warm-up, not measured
         return {
-            name: load(
+            variant: load(
                 pid,
-                wrk_command(port, duration, [a.format(lua=lua) for a in extra], core),
+                wrk_command(
+                    url, duration, [a.format(lua=lua) for a in VARIANTS[variant]], core
+                ),
             )
-            for name, extra in VARIANTS.items()
+            for variant in CASES[case]
         }
     finally:
         if worker.stdin is not None:
@@ -176,6 +194,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        choices=list(CASES),
+        default=list(CASES),
+        help="what to measure (default: every case)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk); nothing to measure")
@@ -183,29 +208,37 @@ def main() -> None:
         sys.exit("this benchmark reads server CPU time from /proc (Linux only)")
 
     original = original_aiohttp()
-    best: dict[str, dict[str, Figures]] = {name: {} for name in IMPLEMENTATIONS}
+    # (case, variant) -> implementation -> best figures
+    best: dict[tuple[str, str], dict[str, Figures]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         lua = Path(tmp) / "pipeline.lua"
         lua.write_text(PIPELINE_LUA)
         for _ in range(args.rounds):
-            for implementation in IMPLEMENTATIONS:
-                figures = measure(implementation, original, args.duration, lua)
-                for variant, new in figures.items():
-                    old = best[implementation].get(variant)
-                    best[implementation][variant] = (
-                        new
-                        if old is None
-                        else Figures(
-                            max(old.requests_per_s, new.requests_per_s),
-                            max(old.requests_per_cpu_s, new.requests_per_cpu_s),
-                            min(old.p99_ms, new.p99_ms),
-                            max(old.errors, new.errors),
-                        )
+            for case in args.cases:
+                for implementation in IMPLEMENTATIONS:
+                    figures = measure(
+                        implementation, case, original, args.duration, lua
                     )
+                    for variant, new in figures.items():
+                        kept = best.setdefault((case, variant), {})
+                        old = kept.get(implementation)
+                        kept[implementation] = new if old is None else better(old, new)
     report(best, args.duration, args.rounds)
 
 
-def report(best: dict[str, dict[str, Figures]], duration: int, rounds: int) -> None:
+def better(old: Figures, new: Figures) -> Figures:
+    """The best of two runs, figure by figure."""
+    return Figures(
+        max(old.requests_per_s, new.requests_per_s),
+        max(old.requests_per_cpu_s, new.requests_per_cpu_s),
+        min(old.p99_ms, new.p99_ms),
+        max(old.errors, new.errors),
+    )
+
+
+def report(
+    best: dict[tuple[str, str], dict[str, Figures]], duration: int, rounds: int
+) -> None:
     """Print the best figures and the aiotide/aiohttp ratios."""
     print(
         f"Python {PYTHON}; {AIOHTTP} in {VENV}; wrk -t1 -c{CONNECTIONS} "
@@ -213,11 +246,11 @@ def report(best: dict[str, dict[str, Figures]], duration: int, rounds: int) -> N
     )
     print("ratios are aiotide / other: higher is better, except p99 latency")
     print(
-        f"{'figure':<26}{'aiotide':>12}{'aiohttp C':>12}{'aiohttp py':>12}"
+        f"{'figure':<36}{'aiotide':>12}{'aiohttp C':>12}{'aiohttp py':>12}"
         f"{'vs py':>8}{'vs C':>8}"
     )
-    ours, c_ext, pure = (best[name] for name in IMPLEMENTATIONS)
-    for variant in VARIANTS:
+    for (case, variant), figures in best.items():
+        ours, c_ext, pure = (figures[name] for name in IMPLEMENTATIONS)
         rows = [
             ("req/s", "requests_per_s", ",.0f"),
             ("req/CPU-s", "requests_per_cpu_s", ",.0f"),
@@ -226,15 +259,16 @@ def report(best: dict[str, dict[str, Figures]], duration: int, rounds: int) -> N
         if variant != "pipelined":
             rows.append(("p99 ms", "p99_ms", ".2f"))
         for label, field, spec in rows:
-            a, c, p = (getattr(x[variant], field) for x in (ours, c_ext, pure))
+            a, c, p = (getattr(x, field) for x in (ours, c_ext, pure))
+            name = f"{case} {variant} {label}"
             print(
-                f"{variant + ' ' + label:<26}{a:>12{spec}}{c:>12{spec}}{p:>12{spec}}"
+                f"{name:<36}{a:>12{spec}}{c:>12{spec}}{p:>12{spec}}"
                 f"{a / p:>7.2f}x{a / c:>7.2f}x"
             )
-        errors = [x[variant].errors for x in (ours, c_ext, pure)]
+        errors = [x.errors for x in (ours, c_ext, pure)]
         if any(errors):
             counts = "".join(f"{n:>12}" for n in errors)
-            print(f"{variant + ' errors':<26}{counts}")
+            print(f"{case + ' ' + variant + ' errors':<36}{counts}")
 
 
 if __name__ == "__main__":
