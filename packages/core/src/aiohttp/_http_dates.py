@@ -7,7 +7,7 @@ import re
 import time
 from typing import Final
 
-__all__ = ("parse_http_date", "rfc822_formatted_time")
+__all__ = ("format_http_date", "parse_http_date", "rfc822_formatted_time")
 
 _DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _LONG_DAY_NAMES: Final = (
@@ -113,6 +113,15 @@ def parse_http_date(date_str: str | None) -> datetime.datetime | None:
 _last_formatted: tuple[int, str] = (-1, "")
 
 
+def format_http_date(timestamp: float) -> str:
+    """Format a Unix timestamp as an IMF-fixdate (RFC 9110 section 5.6.7)."""
+    year, month, day, hour, minute, second, weekday, _, _ = time.gmtime(timestamp)
+    return (
+        f"{_DAY_NAMES[weekday]}, {day:02d} {_MONTH_NAMES[month - 1]} {year:04d} "
+        f"{hour:02d}:{minute:02d}:{second:02d} GMT"
+    )
+
+
 def rfc822_formatted_time() -> str:
     """Return the current time as an IMF-fixdate, for the Date header.
 
@@ -123,10 +132,6 @@ def rfc822_formatted_time() -> str:
     now = int(time.time())
     cached_second, formatted = _last_formatted
     if now != cached_second:
-        year, month, day, hour, minute, second, weekday, _, _ = time.gmtime(now)
-        formatted = (
-            f"{_DAY_NAMES[weekday]}, {day:02d} {_MONTH_NAMES[month - 1]} {year:04d} "
-            f"{hour:02d}:{minute:02d}:{second:02d} GMT"
-        )
+        formatted = format_http_date(now)
         _last_formatted = (now, formatted)
     return formatted

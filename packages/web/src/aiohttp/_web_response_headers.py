@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import time
 from types import MappingProxyType
 from typing import Final
 
@@ -22,36 +21,12 @@ from . import hdrs
 from ._etag import ETAG_ANY, QUOTED_ETAG_RE, ETag, validate_etag_value
 from ._headers_mixin import HeadersMixin
 from ._http_chars import is_token
-from ._http_dates import parse_http_date
+from ._http_dates import format_http_date, parse_http_date
 
 __all__ = ("ResponseHeadersMixin", "check_field_value")
 
 # Control characters but HTAB: what no status line or field value may hold.
 _CTL_RE: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
-_DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTH_NAMES: Final = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
-
-
-def _format_http_date(timestamp: float) -> str:
-    """Return the IMF-fixdate for a Unix time (locale-independent)."""
-    year, month, day, hour, minute, second, weekday, _, _ = time.gmtime(timestamp)
-    return (
-        f"{_DAY_NAMES[weekday]}, {day:02d} {_MONTH_NAMES[month - 1]} {year:04d} "
-        f"{hour:02d}:{minute:02d}:{second:02d} GMT"
-    )
 
 
 def check_field_value(what: str, value: str) -> None:
@@ -157,11 +132,11 @@ class ResponseHeadersMixin(HeadersMixin):
         if value is None:
             headers.popall(hdrs.LAST_MODIFIED, None)
         elif isinstance(value, (int, float)):
-            headers[hdrs.LAST_MODIFIED] = _format_http_date(math.ceil(value))
+            headers[hdrs.LAST_MODIFIED] = format_http_date(math.ceil(value))
         elif isinstance(value, datetime.datetime):
             if value.tzinfo is None:
                 value = value.replace(tzinfo=datetime.timezone.utc)
-            headers[hdrs.LAST_MODIFIED] = _format_http_date(value.timestamp())
+            headers[hdrs.LAST_MODIFIED] = format_http_date(value.timestamp())
         elif isinstance(value, str):
             check_field_value("Last-Modified", value)
             headers[hdrs.LAST_MODIFIED] = value
