@@ -474,6 +474,7 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
             response = await match_info.expect_handler(request)
             if response is not None:
                 return response
+            request._expectation_answered()
         handler: Handler = match_info.handler
         if self._run_middlewares:
             handler = await self._wrap_middlewares(match_info, handler)

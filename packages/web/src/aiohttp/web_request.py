@@ -641,6 +641,16 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any], HeadersMixin):
         transport.write(_CONTINUE)
         origin._continue = _Continue.SENT
 
+    def _expectation_answered(self) -> None:
+        """A route's expect handler let the request through.
+
+        A custom one sends ``100 Continue`` itself (the manual says it
+        must, with ``transport.write``), so none may follow from here.
+        """
+        origin = self._origin or self
+        if origin._continue == _Continue.UNDECIDED:
+            origin._continue = _Continue.SENT
+
     def _track_temp_file(self, file: IO[bytes]) -> None:
         origin = self._origin or self
         if origin._temp_files is None:

@@ -1,0 +1,290 @@
+"""The manual's Server Tutorial (12.2.1) examples, served over real sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import pathlib
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from web_raw_client import request
+from web_run_app_harness import child_env, free_port, spawn
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+CURL = "/usr/bin/curl"
+
+
+@contextlib.asynccontextmanager
+async def served(app: web.Application) -> AsyncIterator[int]:
+    """Serve ``app`` with AppRunner and TCPSite on a free port."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        yield runner.addresses[0][1]
+    finally:
+        await asyncio.wait_for(runner.cleanup(), 10)
+
+
+async def curl(*args: str) -> tuple[int, str]:
+    """Run curl; return its exit code and stdout."""
+    proc = await asyncio.create_subprocess_exec(
+        CURL,
+        "-s",
+        "--max-time",
+        "5",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 10)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode()
+
+
+def get(path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode()
+
+
+async def test_application_without_routes_answers_404() -> None:
+    """Tutorial: Application (``curl -X GET`` returns only 404)."""
+    app = web.Application()
+    async with served(app) as port:
+        code, out = await curl(
+            "-X", "GET", "-w", "%{http_code}", f"http://127.0.0.1:{port}"
+        )
+    assert code == 0
+    assert out.endswith("404")
+    assert "Not Found" in out
+
+
+async def index(request: web.Request) -> web.Response:
+    return web.Response(text="Hello Aiohttp!")
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/", index)
+
+
+async def test_views_and_setup_routes() -> None:
+    """Tutorial: Views (index view registered by setup_routes)."""
+    app = web.Application()
+    setup_routes(app)
+    async with served(app) as port:
+        code, out = await curl("-X", "GET", f"http://127.0.0.1:{port}")
+    assert (code, out) == (0, "Hello Aiohttp!")
+
+
+Config = dict[str, dict[str, str]]
+CONFIG = web.AppKey("config", Config)
+
+
+def load_config(path: str) -> Config:
+    with open(path, encoding="utf-8") as file:
+        conf: Config = json.load(file)
+    return conf
+
+
+async def test_configuration_pushed_into_the_application(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Tutorial: Configuration files (load config and push into application)."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "polls.json").write_text(
+        json.dumps({"postgres": {"database": "aiohttpdemo_polls"}})
+    )
+
+    async def show_db(request: web.Request) -> web.Response:
+        return web.Response(text=request.app[CONFIG]["postgres"]["database"])
+
+    app = web.Application()
+    conf = load_config(str(tmp_path / "config" / "polls.json"))
+    app[CONFIG] = conf
+    app.router.add_get("/", show_db)
+    async with served(app) as port:
+        response, _ = await request(port, get("/"))
+    assert (response.status, response.body) == (200, b"aiohttpdemo_polls")
+
+
+class FakeEngine:
+    """A stand-in for the aiopg engine: the test has no PostgreSQL."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.closed = False
+        self.waited = False
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def wait_closed(self) -> None:
+        self.waited = True
+
+
+DB = web.AppKey("db", FakeEngine)
+
+
+async def test_engine_on_startup_and_closed_on_cleanup() -> None:
+    """Tutorial: Creating connection engine and Graceful shutdown signals."""
+
+    async def init_pg(app: web.Application) -> None:
+        conf = app[CONFIG]["postgres"]
+        app[DB] = FakeEngine(conf["database"])
+
+    async def close_pg(app: web.Application) -> None:
+        app[DB].close()
+        await app[DB].wait_closed()
+
+    async def db_name(request: web.Request) -> web.Response:
+        return web.Response(text=request.app[DB].database)
+
+    app = web.Application()
+    app[CONFIG] = {"postgres": {"database": "polls"}}
+    app.on_startup.append(init_pg)
+    app.on_cleanup.append(close_pg)
+    app.router.add_get("/", db_name)
+    async with served(app) as port:
+        response, _ = await request(port, get("/"))
+        assert not app[DB].closed
+    assert (response.status, response.body) == (200, b"polls")
+    assert app[DB].closed
+    assert app[DB].waited
+
+
+async def test_static_routes(tmp_path: pathlib.Path) -> None:
+    """Tutorial: Static files (setup_static_routes)."""
+    project_root = tmp_path
+    (project_root / "static").mkdir()
+    (project_root / "static" / "style.css").write_text("body { color: red; }")
+
+    def setup_static_routes(app: web.Application) -> None:
+        app.router.add_static("/static/", path=project_root / "static", name="static")
+
+    app = web.Application()
+    setup_static_routes(app)
+    assert str(app.router["static"].url_for(filename="style.css")) == (
+        "/static/style.css"
+    )
+    async with served(app) as port:
+        response, _ = await request(port, get("/static/style.css"))
+        missing, _ = await request(port, get("/static/nope.css"))
+    assert (response.status, response.body) == (200, b"body { color: red; }")
+    assert response.header("Content-Type") == "text/css"
+    assert missing.status == 404
+
+
+Override = Callable[[web.Request, web.StreamResponse], Awaitable[web.StreamResponse]]
+
+
+def error_pages(overrides: dict[int, Override]) -> Middleware:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+            override = overrides.get(response.status)
+            if override is None:
+                return response
+            return await override(request, response)
+        except web.HTTPException as ex:
+            override = overrides.get(ex.status)
+            if override is None:
+                raise
+            return await override(request, ex)
+
+    return middleware
+
+
+async def handle_404(
+    request: web.Request, response: web.StreamResponse
+) -> web.StreamResponse:
+    return web.Response(text="<h1>Pretty 404</h1>", content_type="text/html")
+
+
+async def handle_500(
+    request: web.Request, response: web.StreamResponse
+) -> web.StreamResponse:
+    return web.Response(
+        status=500, text="<h1>Pretty 500</h1>", content_type="text/html"
+    )
+
+
+async def test_error_pages_middleware() -> None:
+    """Tutorial: Middlewares (error_pages for 404 and 500; new-style)."""
+
+    async def broken(request: web.Request) -> web.Response:
+        raise web.HTTPInternalServerError()
+
+    async def returns_404(request: web.Request) -> web.Response:
+        return web.Response(status=404, text="plain")
+
+    async def forbidden(request: web.Request) -> web.Response:
+        raise web.HTTPForbidden()
+
+    app = web.Application()
+    app.middlewares.append(error_pages({404: handle_404, 500: handle_500}))
+    app.router.add_get("/", index)
+    app.router.add_get("/broken", broken)
+    app.router.add_get("/gone", returns_404)
+    app.router.add_get("/forbidden", forbidden)
+    async with served(app) as port:
+        ok, _ = await request(port, get("/"))
+        not_found, _ = await request(port, get("/missing"))
+        returned, _ = await request(port, get("/gone"))
+        error, _ = await request(port, get("/broken"))
+        other, _ = await request(port, get("/forbidden"))
+    assert (ok.status, ok.body) == (200, b"Hello Aiohttp!")
+    assert (not_found.status, not_found.body) == (200, b"<h1>Pretty 404</h1>")
+    assert returned.body == b"<h1>Pretty 404</h1>"
+    assert (error.status, error.body) == (500, b"<h1>Pretty 500</h1>")
+    assert other.status == 403
+
+
+VIEWS_PY = """\
+from aiohttp import web
+
+
+async def index(request):
+    return web.Response(text='Hello Aiohttp!')
+"""
+
+ROUTES_PY = """\
+from views import index
+
+
+def setup_routes(app):
+    app.router.add_get('/', index)
+"""
+
+MAIN_PY = """\
+import sys
+
+from aiohttp import web
+from routes import setup_routes
+
+app = web.Application()
+setup_routes(app)
+web.run_app(app, host='127.0.0.1', port=int(sys.argv[1]))
+"""
+
+
+async def test_main_py_project_run_with_run_app(tmp_path: pathlib.Path) -> None:
+    """Tutorial: Views (``python3 main.py`` with views.py and routes.py)."""
+    package = tmp_path / "aiohttpdemo_polls"
+    package.mkdir()
+    (package / "views.py").write_text(VIEWS_PY)
+    (package / "routes.py").write_text(ROUTES_PY)
+    (package / "main.py").write_text(MAIN_PY)
+    port = free_port()
+    async with spawn(["main.py", str(port)], env=child_env(), cwd=package) as child:
+        lines = await child.wait_started()
+        code, out = await curl("-X", "GET", f"http://127.0.0.1:{port}")
+        assert await child.stop(signal.SIGINT) == 0
+    assert lines[-2:] == [
+        f"======== Running on http://127.0.0.1:{port} ========",
+        "(Press CTRL+C to quit)",
+    ]
+    assert (code, out) == (0, "Hello Aiohttp!")
