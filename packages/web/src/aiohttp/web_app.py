@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast, overload
 
 from . import hdrs
 from ._web_keys import AppKey
+from ._web_routes import Handler
 from ._web_signals import FrozenList, Signal
 from .http_parser import RawRequestMessage
 from .log import web_logger
@@ -61,7 +62,6 @@ __all__ = ("AppKey", "Application", "CleanupError", "Handler", "Middleware")
 _T = TypeVar("_T")
 _U = TypeVar("_U")
 
-Handler = Callable[[Request], Awaitable[StreamResponse]]
 Middleware = Callable[[Request, Handler], Awaitable[StreamResponse]]
 _CleanupContextItem = Callable[["Application"], AsyncIterator[None]]
 

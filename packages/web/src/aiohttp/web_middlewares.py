@@ -9,7 +9,6 @@ the same path with slashes fixed, when that path does match.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from .web_exceptions import HTTPMove, HTTPPermanentRedirect
@@ -17,14 +16,12 @@ from .web_request import Request
 from .web_response import StreamResponse
 
 if TYPE_CHECKING:
-    from .web_app import Handler
+    from .web_app import Handler, Middleware
 
 __all__ = ("middleware", "normalize_path_middleware")
 
 _Func = TypeVar("_Func")
 _SLASHES: Final = re.compile(r"//+")
-
-Middleware = Callable[[Request, "Handler"], Awaitable[StreamResponse]]
 
 
 def middleware(f: _Func) -> _Func:
