@@ -3,40 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gzip
 import json
 from collections import defaultdict
-from collections.abc import AsyncIterator
 
 from web_raw_client import request
+from web_spec_harness import get, raw, served
 from web_ws_raw_client import TEXT, connect, handshake, open_raw
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-
-
-@contextlib.asynccontextmanager
-async def served(app: web.Application) -> AsyncIterator[int]:
-    """Serve ``app`` with AppRunner and TCPSite on a free port."""
-    runner = web.AppRunner(app)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        yield runner.addresses[0][1]
-    finally:
-        await asyncio.wait_for(runner.cleanup(), 10)
-
-
-def raw(method: str, path: str, *headers: str, body: bytes = b"") -> bytes:
-    lines = "".join(f"{header}\r\n" for header in headers)
-    if body or method in ("POST", "PUT"):
-        lines += f"Content-Length: {len(body)}\r\n"
-    return f"{method} {path} HTTP/1.1\r\nHost: test\r\n{lines}\r\n".encode() + body
-
-
-def get(path: str, *headers: str) -> bytes:
-    return raw("GET", path, *headers)
 
 
 async def test_route_table_def_instead_of_app_route() -> None:

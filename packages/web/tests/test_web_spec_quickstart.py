@@ -7,56 +7,15 @@ import contextlib
 import json
 import pathlib
 import signal
-from collections.abc import AsyncIterator
 
 import pytest
 from web_raw_client import RawResponse, read_response, request
 from web_run_app_harness import child_env, free_port, spawn
+from web_spec_harness import CURL, curl, get, raw, served
 from web_ws_raw_client import TEXT, connect
 
 import aiohttp
 from aiohttp import web
-
-CURL = "/usr/bin/curl"
-
-
-@contextlib.asynccontextmanager
-async def served(app: web.Application) -> AsyncIterator[int]:
-    """Serve ``app`` with AppRunner and TCPSite on a free port."""
-    runner = web.AppRunner(app)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        yield runner.addresses[0][1]
-    finally:
-        await asyncio.wait_for(runner.cleanup(), 10)
-
-
-async def curl(*args: str) -> tuple[int, str]:
-    """Run curl; return its exit code and stdout."""
-    proc = await asyncio.create_subprocess_exec(
-        CURL,
-        "-s",
-        "--max-time",
-        "5",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, _ = await asyncio.wait_for(proc.communicate(), 10)
-    assert proc.returncode is not None
-    return proc.returncode, out.decode()
-
-
-def raw(method: str, path: str, *headers: str, body: bytes = b"") -> bytes:
-    lines = "".join(f"{header}\r\n" for header in headers)
-    if body or method in ("POST", "PUT"):
-        lines += f"Content-Length: {len(body)}\r\n"
-    return f"{method} {path} HTTP/1.1\r\nHost: test\r\n{lines}\r\n".encode() + body
-
-
-def get(path: str) -> bytes:
-    return raw("GET", path)
 
 
 async def head_request(port: int, path: str) -> RawResponse:

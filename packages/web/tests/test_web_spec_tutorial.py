@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import pathlib
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from web_raw_client import request
 from web_run_app_harness import child_env, free_port, spawn
+from web_spec_harness import curl, get, served
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
-
-CURL = "/usr/bin/curl"
-
-
-@contextlib.asynccontextmanager
-async def served(app: web.Application) -> AsyncIterator[int]:
-    """Serve ``app`` with AppRunner and TCPSite on a free port."""
-    runner = web.AppRunner(app)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        yield runner.addresses[0][1]
-    finally:
-        await asyncio.wait_for(runner.cleanup(), 10)
-
-
-async def curl(*args: str) -> tuple[int, str]:
-    """Run curl; return its exit code and stdout."""
-    proc = await asyncio.create_subprocess_exec(
-        CURL,
-        "-s",
-        "--max-time",
-        "5",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, _ = await asyncio.wait_for(proc.communicate(), 10)
-    assert proc.returncode is not None
-    return proc.returncode, out.decode()
-
-
-def get(path: str) -> bytes:
-    return f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode()
 
 
 async def test_application_without_routes_answers_404() -> None:
