@@ -22,6 +22,7 @@ import signal
 import socket
 import warnings
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 from yarl import URL
@@ -121,8 +122,13 @@ class BaseSite(ABC):
         assert server is not None  # start() checked it just before
         return server
 
-    def _started(self, server: asyncio.Server) -> None:
-        self._server = server
+    async def _listen(self, listener: Awaitable[asyncio.Server]) -> None:
+        """Await the listening server; a site that cannot listen leaves its runner."""
+        try:
+            self._server = await listener
+        except BaseException:
+            self._runner._unreg_site(self)
+            raise
 
     async def stop(self) -> None:
         """Stop listening: new connections are refused at once.
@@ -186,8 +192,8 @@ class TCPSite(BaseSite):
     async def start(self) -> None:
         """Listen on the host and port."""
         await super().start()
-        try:
-            server = await asyncio.get_running_loop().create_server(
+        await self._listen(
+            asyncio.get_running_loop().create_server(
                 self._protocol_factory(),
                 self._host,
                 self._port,
@@ -196,10 +202,7 @@ class TCPSite(BaseSite):
                 reuse_address=self._reuse_address,
                 reuse_port=self._reuse_port,
             )
-        except BaseException:
-            self._runner._unreg_site(self)
-            raise
-        self._started(server)
+        )
 
 
 class UnixSite(BaseSite):
@@ -232,17 +235,14 @@ class UnixSite(BaseSite):
     async def start(self) -> None:
         """Listen on the socket path."""
         await super().start()
-        try:
-            server = await asyncio.get_running_loop().create_unix_server(
+        await self._listen(
+            asyncio.get_running_loop().create_unix_server(
                 self._protocol_factory(),
                 self._path,
                 ssl=self._ssl_context,
                 backlog=self._backlog,
             )
-        except BaseException:
-            self._runner._unreg_site(self)
-            raise
-        self._started(server)
+        )
 
 
 class SockSite(BaseSite):
@@ -282,17 +282,14 @@ class SockSite(BaseSite):
     async def start(self) -> None:
         """Listen on the socket (asyncio calls ``listen(backlog)`` on it)."""
         await super().start()
-        try:
-            server = await asyncio.get_running_loop().create_server(
+        await self._listen(
+            asyncio.get_running_loop().create_server(
                 self._protocol_factory(),
                 sock=self._sock,
                 ssl=self._ssl_context,
                 backlog=self._backlog,
             )
-        except BaseException:
-            self._runner._unreg_site(self)
-            raise
-        self._started(server)
+        )
 
 
 class NamedPipeSite(BaseSite):
