@@ -622,9 +622,7 @@ class RequestHandler(BaseProtocol):
             and not request._continue_sent
         ):
             return True
-        declared = request.content_length
-        limit = request._client_max_size  # 0: no limit
-        return bool(limit) and declared is not None and declared > limit
+        return request._declared_too_large() is not None
 
     # -- errors --------------------------------------------------------------------
 

@@ -604,11 +604,19 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any], HeadersMixin):
 
     def _check_declared_size(self) -> None:
         """Refuse (413) a body whose Content-Length is over the limit."""
-        limit = self._client_max_size
-        if limit:
-            declared = self._declared_length()
-            if declared is not None and declared > limit:
-                raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=declared)
+        declared = self._declared_too_large()
+        if declared is not None:
+            raise HTTPRequestEntityTooLarge(
+                max_size=self._client_max_size, actual_size=declared
+            )
+
+    def _declared_too_large(self) -> int | None:
+        """The declared Content-Length if it is over ``client_max_size``."""
+        limit = self._client_max_size  # 0: no limit
+        declared = self._declared_length()
+        if limit and declared is not None and declared > limit:
+            return declared
+        return None
 
     def _declared_length(self) -> int | None:
         try:
@@ -631,9 +639,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any], HeadersMixin):
             or self._payload_writer.output_size
         ):
             return
-        limit = self._client_max_size
-        declared = self._declared_length()
-        if limit and declared is not None and declared > limit:
+        if self._declared_too_large() is not None:
             return
         transport = self._protocol.transport
         if transport is None or transport.is_closing():
