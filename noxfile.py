@@ -38,6 +38,9 @@ DIST = ROOT / "dist"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 MEMBERS = load_members(ROOT)
 BY_FOLDER = {member.folder.name: member for member in MEMBERS.values()}
+# Siblings a member's tests use as test tools (DESIGN.md: the client's tests
+# talk to our own web server); they never become runtime dependencies.
+TEST_TOOLS = {"client": ("web",)}
 
 nox.options.default_venv_backend = "uv"
 nox.options.error_on_missing_interpreters = True
@@ -96,7 +99,8 @@ def tests(session: nox.Session, part: str) -> None:
         session.run("pytest", "tools/tests", *session.posargs)
         return
     member = BY_FOLDER[part]
-    session.install(*_constraints(session), *_editable(member), *_group("test"))
+    tools = [BY_FOLDER[folder] for folder in TEST_TOOLS.get(part, ())]
+    session.install(*_constraints(session), *_editable(member, *tools), *_group("test"))
     coverage_file = Path(session.create_tmp()) / ".coverage"
     env = {"COVERAGE_FILE": str(coverage_file)}
     session.run(

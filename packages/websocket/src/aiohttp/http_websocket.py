@@ -23,6 +23,7 @@ from ._websocket.models import (
     WSMessageDecodeText,
     WSMessageNoDecodeText,
     WSMessageTextBytes,
+    WSMessageTypeError,
     WSMsgType,
 )
 from ._websocket.reader import WebSocketReader
@@ -38,6 +39,7 @@ __all__ = (
     "WSMessageDecodeText",
     "WSMessageNoDecodeText",
     "WSMessageTextBytes",
+    "WSMessageTypeError",
     "WebSocketError",
     "WSMsgType",
     "WSCloseCode",

@@ -22,6 +22,7 @@ __all__ = (
     "WSMessageDecodeText",
     "WSMessageNoDecodeText",
     "WSMessageTextBytes",
+    "WSMessageTypeError",
     "WSMsgType",
     "WebSocketError",
 )
@@ -129,6 +130,10 @@ class WebSocketError(Exception):
 
     def __str__(self) -> str:
         return str(self.args[1])
+
+
+class WSMessageTypeError(TypeError):
+    """``receive_str``/``receive_bytes``/``receive_json`` got another message type."""
 
 
 class WSHandshakeError(Exception):
