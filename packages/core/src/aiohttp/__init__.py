@@ -73,7 +73,7 @@ _EXPORTS: dict[str, str] = {
     "UnixConnector": "connector",
     "UploadAbortedError": "client_exceptions",
     "UploadTracker": "client_reqrep",
-    "WSMessageTypeError": "client_exceptions",
+    "WSMessageTypeError": "http_websocket",
     "WSServerHandshakeError": "client_exceptions",
     "request": "client",
     # connector
