@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
+import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from yarl import URL
@@ -21,14 +24,26 @@ StreamHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable
 
 
 @contextlib.asynccontextmanager
-async def served_app(app: web.Application, **kwargs: Any) -> AsyncIterator[URL]:
-    """Serve ``app`` on a free port; yield its base URL (``http://127.0.0.1:N``)."""
+async def served_app(
+    app: web.Application,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    host: str = "127.0.0.1",
+    **kwargs: Any,
+) -> AsyncIterator[URL]:
+    """Serve ``app`` on a free port; yield its base URL (``http://127.0.0.1:N``).
+
+    With ``ssl_context`` the site speaks TLS and the URL is ``https``; ``host``
+    names the URL's host (``localhost`` for cookie tests, where an IP address
+    would make the default jar refuse cookies).
+    """
     runner = web.AppRunner(app, **kwargs)
     await runner.setup()
     try:
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context).start()
         port = runner.addresses[0][1]
-        yield URL.build(scheme="http", host="127.0.0.1", port=port)
+        scheme = "https" if ssl_context is not None else "http"
+        yield URL.build(scheme=scheme, host=host, port=port)
     finally:
         await asyncio.wait_for(runner.cleanup(), 10)
 
@@ -114,3 +129,43 @@ def response(
         f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n{lines}\r\n".encode()
         + body
     )
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for ``localhost`` and 127.0.0.1, made by the openssl CLI.
+
+    Returns (certificate, key) in PEM. The certificate is its own CA: trust
+    it with ``ssl.create_default_context(cafile=certificate)``.
+    """
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+def server_tls_context(cert: Path, key: Path) -> ssl.SSLContext:
+    """A server-side context presenting ``cert``."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
