@@ -26,6 +26,7 @@ from client_httpbin import make_app
 
 import aiohttp
 from aiohttp import web
+from aiohttp.resolver import AsyncResolver
 
 
 async def test_custom_request_headers() -> None:
@@ -191,8 +192,6 @@ async def test_connector_shared_between_sessions() -> None:
 
 
 def test_custom_nameservers_need_aiodns() -> None:
-    from aiohttp.resolver import AsyncResolver
-
     with pytest.raises(RuntimeError, match="aiodns"):
         AsyncResolver(nameservers=["8.8.8.8", "8.8.4.4"])
 
@@ -267,5 +266,5 @@ async def test_certificate_fingerprint(tmp_path: Path) -> None:
             assert exc.got == good
             async with session.get(base / "get", ssl=aiohttp.Fingerprint(good)) as r:
                 assert r.status == 200
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="fingerprint"):
         aiohttp.Fingerprint(b"0" * 64)  # not a SHA-256 digest
