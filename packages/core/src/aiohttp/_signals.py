@@ -1,8 +1,10 @@
-"""Lists that can be frozen, and signals: the application's hook lists.
+"""Lists that can be frozen, and signals: hook lists of coroutine functions.
 
-``app.on_startup.append(handler)`` until the application starts; then the
-list is frozen (changing it raises ``RuntimeError``) and ``send()`` awaits
-every handler in order with the same arguments.
+The web application's hooks (``app.on_startup.append(handler)`` until the
+application starts) and the client's tracing hooks (``TraceConfig``) are
+signals. Once frozen, changing the list raises ``RuntimeError`` and
+``send()`` awaits every handler in order with the same arguments. They live
+in core because both the client and the web server use them.
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ class FrozenList(MutableSequence[_T]):
 class Signal(FrozenList[Callable[..., Awaitable[object]]]):
     """Coroutine functions called, in order, with what ``send()`` gets.
 
-    ``owner`` is what the signal belongs to (the application), for reprs.
+    ``owner`` is what the signal belongs to (an application, a trace
+    config), for reprs.
     """
 
     __slots__ = ("_owner",)

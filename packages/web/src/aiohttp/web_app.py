@@ -30,9 +30,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast, overload
 
 from . import hdrs
+from ._signals import FrozenList, Signal
 from ._web_keys import AppKey
 from ._web_routes import Handler
-from ._web_signals import FrozenList, Signal
 from .http_parser import RawRequestMessage
 from .log import web_logger
 from .streams import StreamReader
