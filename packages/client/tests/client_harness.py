@@ -57,36 +57,52 @@ class RawServer:
         self.url = URL()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    def _accept(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        # A plain callback runs inside connection_made, so every connection is
+        # known (and its task tracked) from the moment it is accepted.
+        self.accepted += 1
+        self._writers.add(writer)
+        task = asyncio.get_running_loop().create_task(self._serve(reader, writer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _serve(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
-        self.accepted += 1
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
         try:
             await self._handler(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
-            self._tasks.discard(task)
             writer.close()
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
+            self._writers.discard(writer)
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
         port = self._server.sockets[0].getsockname()[1]
         self.url = URL.build(scheme="http", host="127.0.0.1", port=port)
 
     async def close(self) -> None:
+        """Stop listening; end every connection; wait for every handler."""
         assert self._server is not None
         self._server.close()
-        for task in list(self._tasks):
-            task.cancel()
+        # Aborting ends a handler blocked on its peer with a ConnectionError
+        # (or an incomplete read): it finishes by itself, nothing is cancelled
+        # unless it ignores that.
+        for writer in list(self._writers):
+            writer.transport.abort()
         if self._tasks:
-            await asyncio.wait(self._tasks, timeout=5)
+            _, pending = await asyncio.wait(self._tasks, timeout=5)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=5)
         await asyncio.wait_for(self._server.wait_closed(), 5)
 
 
