@@ -34,6 +34,9 @@ from packaging.utils import canonicalize_name
 from workspace import ROOT, Member, closure, load_members, report
 
 PACKAGE = "aiohttp"
+# Modules every type checker ships with (typeshed's stdlib), so a
+# TYPE_CHECKING-only import of them needs nothing installed.
+TYPE_CHECKER_BUILTINS = frozenset({"typing_extensions", "_typeshed"})
 # The facade modules whose TYPE_CHECKING blocks may name any distribution.
 FACADES = {"__init__", "abc", "http", "typedefs"}
 CORE = "aiotide-core"
@@ -266,6 +269,8 @@ def check_member(
                     )
             elif found.foreign and not found.optional:
                 if found.foreign in sys.stdlib_module_names:
+                    continue
+                if found.type_checking and found.foreign in TYPE_CHECKER_BUILTINS:
                     continue
                 dists = providers.get(found.foreign)
                 if not dists:

@@ -143,6 +143,21 @@ def test_imports_checks_third_party_against_declared_dependencies(root: Path) ->
     ]
 
 
+def test_imports_lets_type_checkers_have_typing_extensions(root: Path) -> None:
+    only_typed = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from typing_extensions import Unpack\n"
+    )
+    write_module(root, "core", "helpers.py", only_typed)
+    assert check_imports.check(root) == []
+    write_module(root, "core", "helpers.py", "from typing_extensions import Unpack\n")
+    assert _messages(check_imports.check(root)) == [
+        "aiotide-core imports typing_extensions (typing-extensions) "
+        "without declaring it as a dependency"
+    ]
+
+
 def test_imports_allows_optional_and_inherited_third_party(root: Path) -> None:
     optional = "try:\n    import pytest\nexcept ImportError:\n    pytest = None\n"
     write_module(root, "core", "helpers.py", optional)

@@ -30,7 +30,7 @@ async def _echo(request: web.Request) -> dict[str, Any]:
             for name, value in (await request.post()).items():
                 if isinstance(value, web.FileField):
                     files[name] = value.file.read().decode("latin-1")
-                else:
+                elif isinstance(value, str):
                     form[name] = value
             answer.update(form=form, files=files, data="", json=None)
         else:

@@ -164,7 +164,71 @@ if TYPE_CHECKING:
     # What type checkers see; the runtime resolves the same names lazily.
     # Each distribution's names join this block as its modules are written.
     from . import hdrs as hdrs
+    from .client import ClientSession as ClientSession
+    from .client import ClientTimeout as ClientTimeout
+    from .client import request as request
+    from .client_exceptions import ClientConnectionError as ClientConnectionError
+    from .client_exceptions import (
+        ClientConnectionResetError as ClientConnectionResetError,
+    )
+    from .client_exceptions import (
+        ClientConnectorCertificateError as ClientConnectorCertificateError,
+    )
+    from .client_exceptions import ClientConnectorDNSError as ClientConnectorDNSError
+    from .client_exceptions import ClientConnectorError as ClientConnectorError
+    from .client_exceptions import ClientConnectorSSLError as ClientConnectorSSLError
+    from .client_exceptions import ClientError as ClientError
+    from .client_exceptions import ClientHttpProxyError as ClientHttpProxyError
+    from .client_exceptions import ClientOSError as ClientOSError
+    from .client_exceptions import ClientPayloadError as ClientPayloadError
+    from .client_exceptions import (
+        ClientProxyConnectionError as ClientProxyConnectionError,
+    )
+    from .client_exceptions import ClientResponseError as ClientResponseError
+    from .client_exceptions import ClientSSLError as ClientSSLError
+    from .client_exceptions import ConnectionTimeoutError as ConnectionTimeoutError
+    from .client_exceptions import ContentTypeError as ContentTypeError
+    from .client_exceptions import InvalidURL as InvalidURL
+    from .client_exceptions import InvalidUrlClientError as InvalidUrlClientError
+    from .client_exceptions import (
+        InvalidUrlRedirectClientError as InvalidUrlRedirectClientError,
+    )
+    from .client_exceptions import NonHttpUrlClientError as NonHttpUrlClientError
+    from .client_exceptions import (
+        NonHttpUrlRedirectClientError as NonHttpUrlRedirectClientError,
+    )
+    from .client_exceptions import RedirectClientError as RedirectClientError
+    from .client_exceptions import ServerConnectionError as ServerConnectionError
+    from .client_exceptions import ServerDisconnectedError as ServerDisconnectedError
+    from .client_exceptions import (
+        ServerFingerprintMismatch as ServerFingerprintMismatch,
+    )
+    from .client_exceptions import ServerTimeoutError as ServerTimeoutError
+    from .client_exceptions import SocketTimeoutError as SocketTimeoutError
+    from .client_exceptions import TooManyRedirects as TooManyRedirects
+    from .client_exceptions import UploadAbortedError as UploadAbortedError
+    from .client_exceptions import WSServerHandshakeError as WSServerHandshakeError
+    from .client_middleware_digest_auth import (
+        DigestAuthMiddleware as DigestAuthMiddleware,
+    )
+    from .client_middlewares import ClientHandlerType as ClientHandlerType
+    from .client_middlewares import ClientMiddlewareType as ClientMiddlewareType
+    from .client_reqrep import ClientRequest as ClientRequest
+    from .client_reqrep import ClientResponse as ClientResponse
+    from .client_reqrep import Fingerprint as Fingerprint
+    from .client_reqrep import RequestInfo as RequestInfo
+    from .client_reqrep import UploadTracker as UploadTracker
+    from .client_ws import ClientWebSocketResponse as ClientWebSocketResponse
+    from .client_ws import ClientWSTimeout as ClientWSTimeout
     from .compression_utils import set_zlib_backend as set_zlib_backend
+    from .connector import AddrInfoType as AddrInfoType
+    from .connector import BaseConnector as BaseConnector
+    from .connector import NamedPipeConnector as NamedPipeConnector
+    from .connector import SocketFactoryType as SocketFactoryType
+    from .connector import TCPConnector as TCPConnector
+    from .connector import UnixConnector as UnixConnector
+    from .cookiejar import CookieJar as CookieJar
+    from .cookiejar import DummyCookieJar as DummyCookieJar
     from .formdata import FormData as FormData
     from .helpers import BasicAuth as BasicAuth
     from .helpers import ChainMapProxy as ChainMapProxy
@@ -176,6 +240,7 @@ if TYPE_CHECKING:
     from .http_websocket import WebSocketError as WebSocketError
     from .http_websocket import WSCloseCode as WSCloseCode
     from .http_websocket import WSMessage as WSMessage
+    from .http_websocket import WSMessageTypeError as WSMessageTypeError
     from .http_websocket import WSMsgType as WSMsgType
     from .multipart import BadContentDispositionHeader as BadContentDispositionHeader
     from .multipart import BadContentDispositionParam as BadContentDispositionParam
@@ -198,11 +263,45 @@ if TYPE_CHECKING:
     from .payload import get_payload as get_payload
     from .payload import payload_type as payload_type
     from .payload_streamer import streamer as streamer
+    from .resolver import AsyncResolver as AsyncResolver
+    from .resolver import DefaultResolver as DefaultResolver
+    from .resolver import ThreadedResolver as ThreadedResolver
     from .streams import EMPTY_PAYLOAD as EMPTY_PAYLOAD
     from .streams import DataQueue as DataQueue
     from .streams import EofStream as EofStream
     from .streams import FlowControlDataQueue as FlowControlDataQueue
     from .streams import StreamReader as StreamReader
+    from .tracing import TraceConfig as TraceConfig
+    from .tracing import (
+        TraceConnectionCreateEndParams as TraceConnectionCreateEndParams,
+    )
+    from .tracing import (
+        TraceConnectionCreateStartParams as TraceConnectionCreateStartParams,
+    )
+    from .tracing import (
+        TraceConnectionQueuedEndParams as TraceConnectionQueuedEndParams,
+    )
+    from .tracing import (
+        TraceConnectionQueuedStartParams as TraceConnectionQueuedStartParams,
+    )
+    from .tracing import (
+        TraceConnectionReuseconnParams as TraceConnectionReuseconnParams,
+    )
+    from .tracing import TraceDnsCacheHitParams as TraceDnsCacheHitParams
+    from .tracing import TraceDnsCacheMissParams as TraceDnsCacheMissParams
+    from .tracing import TraceDnsResolveHostEndParams as TraceDnsResolveHostEndParams
+    from .tracing import (
+        TraceDnsResolveHostStartParams as TraceDnsResolveHostStartParams,
+    )
+    from .tracing import TraceRequestChunkSentParams as TraceRequestChunkSentParams
+    from .tracing import TraceRequestEndParams as TraceRequestEndParams
+    from .tracing import TraceRequestExceptionParams as TraceRequestExceptionParams
+    from .tracing import TraceRequestHeadersSentParams as TraceRequestHeadersSentParams
+    from .tracing import TraceRequestRedirectParams as TraceRequestRedirectParams
+    from .tracing import TraceRequestStartParams as TraceRequestStartParams
+    from .tracing import (
+        TraceResponseChunkReceivedParams as TraceResponseChunkReceivedParams,
+    )
 
     __all__ = (
         "hdrs",
