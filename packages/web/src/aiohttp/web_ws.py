@@ -4,23 +4,14 @@ A handler makes a ``WebSocketResponse``, calls ``await ws.prepare(request)``
 (the opening handshake: the request is checked, a subprotocol and
 permessage-deflate are negotiated, ``101 Switching Protocols`` goes out) and
 then talks to the peer with ``send_*`` and ``receive*`` or ``async for``.
-The frames themselves are aiotide-websocket's: after the 101 the
-connection's bytes go to a ``WebSocketReader`` (through ``_FrameFeed``,
-which watches them for the heartbeat and for protocol errors) and frames go
-out through a ``WebSocketWriter``.
 
-The life of a connection, as the two flags ``closed`` (we sent our Close
-frame, or gave up on the connection) and ``_closing`` (the peer's Close
-frame arrived) record it::
-
-    OPEN ── close() ──▶ closed ── peer's Close, or ``timeout`` s ──▶ hang up
-      ├─ peer's Close ─▶ _closing ── close() (autoclose: at once) ──▶ hang up
-      ├─ protocol error ─▶ Close frame with 1002/1007/1009, hang up
-      ├─ heartbeat unanswered ─▶ hang up, close_code 1006
-      └─ peer vanished (EOF) ─▶ close_code 1006
-
-RFC 6455 section 7.1.1 wants the server to close the TCP connection first,
-so the transport is always closed here, never left to the client.
+The message loop after the 101 (receive, the ping/pong game, the heartbeat,
+the closing handshake) is aiotide-websocket's ``WebSocketConnection``, which
+the client shares; this module adds what only the server has: the
+handshake, the response's place in the request's life (``prepare``,
+``write_eof``), and the transport as what is hung up. RFC 6455 section
+7.1.1 wants the server to close the TCP connection first, so the transport
+is always closed here, never left to the client.
 """
 
 from __future__ import annotations
@@ -28,10 +19,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterable
-from typing import Any, Final, NamedTuple, cast
+from typing import Any, Final, NamedTuple
 
-from ._timers import ceil_timeout
 from ._web_ws_handshake import negotiate
+from ._websocket.connection import FrameFeed, WebSocketConnection
 from ._websocket.models import (
     WS_CLOSED_MESSAGE as WS_CLOSED_MESSAGE,
 )
@@ -39,7 +30,6 @@ from ._websocket.models import (
     WS_CLOSING_MESSAGE as WS_CLOSING_MESSAGE,
 )
 from ._websocket.models import (
-    WebSocketError,
     WSCloseCode,
     WSMessage,
     WSMsgType,
@@ -48,7 +38,6 @@ from ._websocket.reader import WebSocketDataQueue, WebSocketReader
 from ._websocket.writer import WebSocketWriter
 from .abc import AbstractStreamWriter
 from .helpers import DEFAULT_CHUNK_SIZE
-from .streams import EofStream
 from .typedefs import JSONBytesEncoder, JSONDecoder, JSONEncoder
 from .web_exceptions import HTTPException
 from .web_request import BaseRequest
@@ -63,10 +52,6 @@ THRESHOLD_CONNLOST_ACCESS: Final = 5
 # How many bytes of received messages may wait for the handler before the
 # connection stops reading (flow control of WebSocketDataQueue).
 _READER_LIMIT: Final = 2**16
-# A Close frame's reason must fit in a control frame with its 2-byte code.
-_MAX_CLOSE_REASON: Final = 123
-# Receive timeouts are honoured as given, never rounded up to a whole second.
-_NO_CEILING: Final = float("inf")
 
 
 class WebSocketReady(NamedTuple):
@@ -82,41 +67,12 @@ class WebSocketReady(NamedTuple):
         return self.ok
 
 
-def _close_frame(code: int, reason: str) -> bytes:
-    """An unmasked Close frame, as a server sends it (RFC 6455 5.5.1)."""
-    encoded = reason.encode("utf-8")[:_MAX_CLOSE_REASON]
-    # Cutting may split a character: drop the partial one.
-    encoded = encoded.decode("utf-8", "ignore").encode("utf-8")
-    payload = code.to_bytes(2, "big") + encoded
-    return bytes((0x80 | WSMsgType.CLOSE, len(payload))) + payload
+class _ServerWebSocket(WebSocketConnection):
+    """The shared message loop, as the server runs it."""
 
+    __slots__ = ()
 
-class _FrameFeed:
-    """The upgraded connection's parser: a ``WebSocketReader``, watched.
-
-    Every chunk of bytes proves the peer alive (the heartbeat's timer
-    restarts), and a protocol error fails the connection at once, whether
-    or not the handler is reading.
-    """
-
-    __slots__ = ("_reader", "_ws")
-
-    def __init__(self, reader: WebSocketReader, ws: WebSocketResponse) -> None:
-        self._reader = reader
-        self._ws = ws
-
-    def feed_data(self, data: bytes) -> tuple[bool, bytes]:
-        ws = self._ws
-        if ws._heartbeat is not None:
-            ws._peer_alive()
-        failed, tail = self._reader.feed_data(data)
-        if failed:
-            ws._fail()
-        return failed, tail
-
-    def feed_eof(self) -> None:
-        self._reader.feed_eof()
-        self._ws._cancel_heartbeat()
+    _closed_read_limit = THRESHOLD_CONNLOST_ACCESS
 
 
 class WebSocketResponse(StreamResponse):
@@ -166,31 +122,13 @@ class WebSocketResponse(StreamResponse):
         self._autoclose = autoclose
         self._autoping = autoping
         self._heartbeat = heartbeat
-        self._pong_heartbeat = heartbeat / 2.0 if heartbeat is not None else 0.0
         self._compress: bool | int = compress
         self._max_msg_size = max_msg_size
         self._writer_limit = writer_limit
         self._decode_text = decode_text
-
         self._ws_protocol: str | None = None
-        self._writer: WebSocketWriter | None = None
-        self._reader: WebSocketDataQueue | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._closed = False  # our Close frame is sent, or the connection failed
-        self._closing = False  # the peer's Close frame has arrived
-        # After a failure, what the queue still holds is handed out before
-        # receive() starts answering CLOSED.
-        self._draining = False
-        self._close_code: int | None = None
-        self._exception: BaseException | None = None
-        self._waiting = False  # a receive() is reading the queue
-        self._close_wait: asyncio.Future[None] | None = None
-        self._close_done: asyncio.Future[None] | None = None  # close() finished
-        self._conn_lost = 0
-        self._heartbeat_when = 0.0
-        self._heartbeat_cb: asyncio.TimerHandle | None = None
-        self._pong_response_cb: asyncio.TimerHandle | None = None
-        self._ping_task: asyncio.Task[None] | None = None
+        # The message loop, from prepare() on.
+        self._ws: _ServerWebSocket | None = None
 
     # --- the opening handshake ------------------------------------------------
 
@@ -231,7 +169,7 @@ class WebSocketResponse(StreamResponse):
         Once this response is started it cannot start again: the answer is
         then ``WebSocketReady(False, None)``.
         """
-        if self._writer is not None:
+        if self._ws is not None:
             return WebSocketReady(False, None)
         try:
             handshake = negotiate(
@@ -246,35 +184,52 @@ class WebSocketResponse(StreamResponse):
     ) -> None:
         """The 101 is out: hand the connection's bytes to the frame reader."""
         loop = asyncio.get_running_loop()
-        self._loop = loop
         self._ws_protocol = protocol
-        self._writer = writer
         connection = request.protocol
         queue = WebSocketDataQueue(connection, _READER_LIMIT, loop=loop)
-        self._reader = queue
+        payload_writer = self._payload_writer
+        assert payload_writer is not None
+        ws = self._ws = _ServerWebSocket(
+            queue,
+            writer,
+            loop=loop,
+            close_timeout=self._timeout,
+            receive_timeout=self._receive_timeout,
+            autoclose=self._autoclose,
+            autoping=self._autoping,
+            heartbeat=self._heartbeat,
+            drain=payload_writer.drain,
+        )
         reader = WebSocketReader(
             queue,
             self._max_msg_size,
             compress=bool(self._compress),
             decode_text=self._decode_text,
         )
-        self._reset_heartbeat()
         # Everything is in place before set_parser(): it feeds the bytes that
         # came with the handshake at once, and those may already fail.
-        connection.set_parser(_FrameFeed(reader, self))
+        connection.set_parser(FrameFeed(reader, ws))
         connection.keep_alive(False)
+
+    def _started(self) -> _ServerWebSocket:
+        ws = self._ws
+        if ws is None:
+            raise RuntimeError("Call .prepare() first")
+        return ws
 
     # --- state ----------------------------------------------------------------
 
     @property
     def closed(self) -> bool:
         """Whether our Close frame was sent (or the connection was lost)."""
-        return self._closed
+        ws = self._ws
+        return ws is not None and ws.closed
 
     @property
     def close_code(self) -> int | None:
         """The close code: the peer's, or why the connection ended; None while open."""
-        return self._close_code
+        ws = self._ws
+        return None if ws is None else ws.close_code
 
     @property
     def ws_protocol(self) -> str | None:
@@ -296,36 +251,25 @@ class WebSocketResponse(StreamResponse):
 
     def exception(self) -> BaseException | None:
         """The error that ended the connection, if one did."""
-        return self._exception
+        ws = self._ws
+        return None if ws is None else ws.exception()
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:  # noqa: ANN401
         """Transport information (``peername``, ``sslcontext``...), or ``default``."""
-        writer = self._writer
-        if writer is None:
+        ws = self._ws
+        if ws is None:
             return default
-        return writer.transport.get_extra_info(name, default)
+        return ws.get_extra_info(name, default)
 
     # --- sending --------------------------------------------------------------
 
-    def _ready_writer(self) -> WebSocketWriter:
-        writer = self._writer
-        if writer is None:
-            raise RuntimeError("Call .prepare() first")
-        return writer
-
     async def ping(self, message: bytes | str = b"") -> None:
         """Send a PING carrying at most 125 bytes (a str is sent as UTF-8)."""
-        writer = self._ready_writer()
-        if isinstance(message, str):
-            message = message.encode("utf-8")
-        await writer.send_frame(message, WSMsgType.PING)
+        await self._started().ping(message)
 
     async def pong(self, message: bytes | str = b"") -> None:
         """Send an unsolicited PONG carrying at most 125 bytes."""
-        writer = self._ready_writer()
-        if isinstance(message, str):
-            message = message.encode("utf-8")
-        await writer.send_frame(message, WSMsgType.PONG)
+        await self._started().pong(message)
 
     async def send_frame(
         self, message: bytes, opcode: WSMsgType | int, compress: int | None = None
@@ -335,24 +279,17 @@ class WebSocketResponse(StreamResponse):
         ``compress`` overrides the negotiated deflate window for this
         message (0: uncompressed).
         """
-        writer = self._ready_writer()
-        await writer.send_frame(message, opcode, compress)
+        await self._started().send_frame(message, opcode, compress)
 
     async def send_str(self, data: str, compress: int | None = None) -> None:
         """Send a TEXT message. ``TypeError`` unless ``data`` is a str."""
-        writer = self._ready_writer()
-        if not isinstance(data, str):
-            raise TypeError(f"data argument must be str ({type(data)!r})")
-        await writer.send_frame(data.encode("utf-8"), WSMsgType.TEXT, compress)
+        await self._started().send_str(data, compress)
 
     async def send_bytes(
         self, data: bytes | bytearray | memoryview, compress: int | None = None
     ) -> None:
         """Send a BINARY message. ``TypeError`` unless ``data`` is bytes-like."""
-        writer = self._ready_writer()
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
-        await writer.send_frame(bytes(data), WSMsgType.BINARY, compress)
+        await self._started().send_bytes(data, compress)
 
     async def send_json(
         self,
@@ -389,10 +326,11 @@ class WebSocketResponse(StreamResponse):
             raise RuntimeError("Response has not been started")
         if data:
             raise RuntimeError("Cannot call .write() for websocket")
-        if not await self.close():
+        ws = self._started()
+        if not await ws.close():
             # Another task may be in the middle of the closing handshake:
             # the connection must outlive it.
-            await self._closing_done()
+            await ws._closing_done()
         self._eof_sent = True
         self._body_length = self._payload_writer.output_size
 
@@ -413,149 +351,7 @@ class WebSocketResponse(StreamResponse):
         called from another task than the handler's: a ``receive()`` in
         progress then returns ``WS_CLOSING_MESSAGE``.
         """
-        writer = self._ready_writer()
-        if self._closed:
-            return False
-        self._closed = True
-        assert self._loop is not None
-        done = self._close_done = self._loop.create_future()
-        try:
-            await self._close(writer, code, message, drain)
-        finally:
-            done.set_result(None)
-        return True
-
-    async def _close(
-        self, writer: WebSocketWriter, code: int, message: bytes | str, drain: bool
-    ) -> None:
-        self._cancel_heartbeat()
-        try:
-            await writer.close(code, message)
-            payload_writer = self._payload_writer
-            if drain and payload_writer is not None:
-                await payload_writer.drain()
-        except asyncio.CancelledError:
-            self._drop(WSCloseCode.ABNORMAL_CLOSURE)
-            raise
-        except Exception as exc:
-            self._exception = exc
-            self._drop(None if self._closing else WSCloseCode.ABNORMAL_CLOSURE)
-            return
-
-        if self._closing:
-            # The peer closed first; our Close frame was the answer.
-            self._drop(None)
-            return
-        if self._waiting:
-            # The handler's receive() holds the queue: make it return, then
-            # read the peer's answer here.
-            await self._interrupt_receive()
-            if self._peer_has_closed():
-                self._drop(None)
-                return
-        await self._wait_peer_close()
-
-    async def _interrupt_receive(self) -> None:
-        """Make the pending ``receive()`` return, and wait until it has."""
-        reader = self._reader
-        loop = self._loop
-        assert reader is not None
-        assert loop is not None
-        waiter = self._close_wait = loop.create_future()
-        reader.feed_data(WS_CLOSING_MESSAGE, 0)
-        try:
-            await waiter
-        finally:
-            self._close_wait = None
-
-    def _peer_has_closed(self) -> bool:
-        # A method, not the attribute: another task may have set it.
-        return self._closing
-
-    async def _wait_peer_close(self) -> None:
-        """Read until the peer's Close frame, for ``timeout`` seconds at most."""
-        reader = self._reader
-        assert reader is not None
-        code: int | None = WSCloseCode.ABNORMAL_CLOSURE
-        try:
-            async with ceil_timeout(self._timeout, _NO_CEILING):
-                while True:
-                    # Data still in flight is dropped: we are closing.
-                    msg = await reader.read()
-                    if msg.type is WSMsgType.CLOSE:
-                        self._closing = True
-                        code = msg.data
-                        break
-        except asyncio.CancelledError:
-            self._drop(WSCloseCode.ABNORMAL_CLOSURE)
-            raise
-        except asyncio.TimeoutError as exc:
-            self._exception = exc
-        except EofStream:
-            pass
-        except WebSocketError as exc:
-            # The peer broke the protocol while we waited (_fail() acted).
-            self._exception = exc
-            code = exc.code
-        except Exception as exc:
-            self._exception = exc
-        finally:
-            self._draining = False
-        self._drop(code)
-
-    def _drop(self, code: int | None) -> None:
-        """Close the transport, recording ``code`` unless None."""
-        if code is not None:
-            self._close_code = code
-        self._cancel_heartbeat()
-        writer = self._writer
-        if writer is not None:
-            writer.transport.close()
-
-    def _fail(self) -> None:
-        """The peer broke the protocol: send the error's close code, hang up.
-
-        RFC 6455 section 7.1.7 ("Fail the WebSocket Connection"): a Close
-        frame with 1002, 1007 or 1009, then nothing more is sent or read.
-        The handler still gets the messages that came before the error,
-        then ``WSMsgType.ERROR``.
-        """
-        reader = self._reader
-        writer = self._writer
-        assert reader is not None
-        assert writer is not None
-        error = reader.exception()
-        code = (
-            error.code
-            if isinstance(error, WebSocketError)
-            else WSCloseCode.PROTOCOL_ERROR
-        )
-        transport = writer.transport
-        if not self._closed:
-            self._closed = True
-            self._draining = True
-            self._close_code = code
-            self._exception = error
-            if not transport.is_closing():
-                transport.write(_close_frame(code, str(error or "")))
-        # A close() waiting for the peer's Close frame gets the error itself.
-        self._drop(None)
-
-    def _abort(self, exc: BaseException) -> None:
-        """Give up on a peer that stopped answering (close code 1006).
-
-        No Close frame: the peer is not listening. A ``receive()`` gets an
-        ERROR message carrying ``exc``.
-        """
-        if self._closed:
-            return
-        self._closed = True
-        self._exception = exc
-        reader = self._reader
-        if reader is not None:
-            reader.feed_data(WSMessage(WSMsgType.ERROR, exc, None), 0)
-            self._draining = True
-        self._drop(WSCloseCode.ABNORMAL_CLOSURE)
+        return await self._started()._close_ws(code, message, drain=drain)
 
     # --- receiving ------------------------------------------------------------
 
@@ -570,108 +366,18 @@ class WebSocketResponse(StreamResponse):
         ``receive_timeout``) seconds; the WebSocket stays usable. Only one
         task may receive at a time.
         """
-        reader = self._reader
-        if reader is None:
-            raise RuntimeError("Call .prepare() first")
-        receive_timeout = timeout or self._receive_timeout
-        while True:
-            if self._waiting:
-                raise RuntimeError("Concurrent call to receive() is not allowed")
-            if not self._draining and (self._closed or self._closing):
-                return self._after_end()
-            msg = await self._read(reader, receive_timeout)
-            msg_type = msg.type
-            if msg_type is WSMsgType.TEXT or msg_type is WSMsgType.BINARY:
-                return msg
-            if msg_type is WSMsgType.CLOSE:
-                await self._peer_closed(msg)
-            elif msg_type is WSMsgType.ERROR or msg_type is WSMsgType.CLOSED:
-                # The connection is over: from now on receive() says CLOSED.
-                self._draining = False
-            elif msg_type is WSMsgType.CLOSING:
-                # Put in the queue by close() from another task: let it
-                # finish, so that close_code is known when this returns.
-                await self._closing_done()
-            elif self._autoping:
-                if msg_type is WSMsgType.PING and not self._closed:
-                    await self.pong(msg.data)
-                continue
-            return msg
-
-    async def _closing_done(self) -> None:
-        done = self._close_done
-        if done is not None and not done.done():
-            await asyncio.shield(done)
-
-    def _after_end(self) -> WSMessage:
-        """What ``receive()`` answers once the connection is over."""
-        if not self._closed:
-            # The peer's Close frame was handed out; ours is not sent yet.
-            return WS_CLOSING_MESSAGE
-        self._conn_lost += 1
-        if self._conn_lost >= THRESHOLD_CONNLOST_ACCESS:
-            raise RuntimeError("WebSocket connection is closed.")
-        return WS_CLOSED_MESSAGE
-
-    async def _read(
-        self, reader: WebSocketDataQueue, timeout: float | None
-    ) -> WSMessage:
-        """The next queued message; the end of the stream as a message."""
-        self._waiting = True
-        try:
-            if timeout:
-                async with ceil_timeout(timeout, _NO_CEILING):
-                    return cast(WSMessage, await reader.read())
-            return cast(WSMessage, await reader.read())
-        except EofStream:
-            # The peer went away without a Close frame.
-            if not self._closing:
-                self._closed = True
-                self._drop(WSCloseCode.ABNORMAL_CLOSURE)
-            return WS_CLOSED_MESSAGE
-        except WebSocketError as exc:
-            # _fail() has sent the Close frame and closed the transport.
-            return WSMessage(WSMsgType.ERROR, exc, None)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
-            raise
-        except Exception as exc:
-            self._closed = True
-            self._exception = exc
-            self._drop(WSCloseCode.ABNORMAL_CLOSURE)
-            return WSMessage(WSMsgType.ERROR, exc, None)
-        finally:
-            self._waiting = False
-            waiter = self._close_wait
-            if waiter is not None and not waiter.done():
-                waiter.set_result(None)
-
-    async def _peer_closed(self, msg: WSMessage) -> None:
-        """The peer's Close frame: record its code, answer it if autoclose."""
-        self._draining = False
-        self._closing = True
-        self._close_code = msg.data
-        self._cancel_heartbeat()
-        if self._autoclose and not self._closed:
-            # The peer is about to hang up: no point draining.
-            await self.close(drain=False)
+        return await self._started().receive(timeout)
 
     async def receive_str(self, *, timeout: float | None = None) -> str:
-        """``receive()`` a TEXT message's data; ``TypeError`` for any other."""
-        msg = await self.receive(timeout)
-        if msg.type is not WSMsgType.TEXT:
-            raise TypeError(
-                f"Received message {msg.type.name}:{msg.data!r} is not WSMsgType.TEXT"
-            )
-        return cast(str, msg.data)
+        """``receive()`` a TEXT message's data; ``WSMessageTypeError`` otherwise.
+
+        ``WSMessageTypeError`` is a ``TypeError``.
+        """
+        return await self._started().receive_str(timeout=timeout)
 
     async def receive_bytes(self, *, timeout: float | None = None) -> bytes:
-        """``receive()`` a BINARY message's data; ``TypeError`` for any other."""
-        msg = await self.receive(timeout)
-        if msg.type is not WSMsgType.BINARY:
-            raise TypeError(
-                f"Received message {msg.type.name}:{msg.data!r} is not WSMsgType.BINARY"
-            )
-        return cast(bytes, msg.data)
+        """``receive()`` a BINARY message's data; ``WSMessageTypeError`` otherwise."""
+        return await self._started().receive_bytes(timeout=timeout)
 
     async def receive_json(
         self, *, loads: JSONDecoder = json.loads, timeout: float | None = None
@@ -688,82 +394,3 @@ class WebSocketResponse(StreamResponse):
         if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
             raise StopAsyncIteration
         return msg
-
-    # --- heartbeat ------------------------------------------------------------
-
-    def _reset_heartbeat(self) -> None:
-        """Start the heartbeat's clock (at prepare())."""
-        if self._heartbeat is None:
-            return
-        loop = self._loop
-        assert loop is not None
-        self._heartbeat_when = loop.time() + self._heartbeat
-        if self._heartbeat_cb is None:
-            self._heartbeat_cb = loop.call_at(
-                self._heartbeat_when, self._send_heartbeat
-            )
-
-    def _peer_alive(self) -> None:
-        """Bytes arrived: the peer is there; the next PING can wait.
-
-        The timer is not moved on every chunk; ``_send_heartbeat`` sees the
-        later deadline when it fires and sleeps again, so a busy connection
-        costs no timer churn.
-        """
-        if self._closed or self._closing:
-            return
-        pong_cb = self._pong_response_cb
-        if pong_cb is not None:
-            pong_cb.cancel()
-            self._pong_response_cb = None
-        self._reset_heartbeat()
-
-    def _send_heartbeat(self) -> None:
-        self._heartbeat_cb = None
-        if self._closed or self._closing:
-            return
-        loop = self._loop
-        writer = self._writer
-        assert loop is not None
-        assert writer is not None
-        now = loop.time()
-        if now < self._heartbeat_when:
-            self._heartbeat_cb = loop.call_at(
-                self._heartbeat_when, self._send_heartbeat
-            )
-            return
-        if self._pong_response_cb is None:
-            self._pong_response_cb = loop.call_at(
-                now + self._pong_heartbeat, self._pong_not_received
-            )
-        task = loop.create_task(writer.send_frame(b"", WSMsgType.PING))
-        self._ping_task = task
-        task.add_done_callback(self._ping_done)
-
-    def _ping_done(self, task: asyncio.Task[None]) -> None:
-        if self._ping_task is task:
-            self._ping_task = None
-        if task.cancelled():
-            return
-        exc = task.exception()
-        if exc is not None:
-            self._abort(exc)
-
-    def _pong_not_received(self) -> None:
-        self._pong_response_cb = None
-        self._abort(
-            asyncio.TimeoutError(
-                f"No PONG received after {self._pong_heartbeat} seconds"
-            )
-        )
-
-    def _cancel_heartbeat(self) -> None:
-        for handle in (self._heartbeat_cb, self._pong_response_cb):
-            if handle is not None:
-                handle.cancel()
-        self._heartbeat_cb = None
-        self._pong_response_cb = None
-        task = self._ping_task
-        if task is not None:
-            self._ping_task = None
-            task.cancel()
