@@ -81,6 +81,19 @@ def short_tmp_path() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+_PLUGIN_LOOPS = frozenset({"loop", "proactor_loop"})
+
+
+def _has_async_fixture(item: pytest.Function) -> bool:
+    definitions = item._fixtureinfo.name2fixturedefs.values()
+    return any(
+        inspect.iscoroutinefunction(fixture.func)
+        or inspect.isasyncgenfunction(fixture.func)
+        for fixtures in definitions
+        for fixture in fixtures
+    )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     """Run ``async def`` tests, each in a fresh event loop in debug mode.
@@ -88,9 +101,16 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     The core distributions cannot use aiotide's own pytest plugin (it ships in
     aiotide-test-utils, which depends on them), so this is their runner.
     Fixtures stay synchronous; a test creates what it needs on its loop.
+    A test that uses the plugin's loop (``loop``, ``proactor_loop``, or a
+    fixture built on them such as ``aiohttp_client``), or an ``async def``
+    fixture, is the plugin's to run: on that loop, not on a new one.
     """
     function = pyfuncitem.obj
     if not inspect.iscoroutinefunction(function):
+        return None
+    if _PLUGIN_LOOPS.intersection(pyfuncitem.fixturenames) or _has_async_fixture(
+        pyfuncitem
+    ):
         return None
     names = pyfuncitem._fixtureinfo.argnames
     arguments = {name: pyfuncitem.funcargs[name] for name in names}

@@ -4,6 +4,8 @@
   declared dependencies and the test tools (one session per member, plus
   the checkers' own tests as ``part='tools'``). The current Python by
   default; ``-p 3.10 3.11 3.12 3.13`` runs the others found on the machine.
+- ``integration``: the sample user projects in tests-integration/, which
+  load the pytest plugin by conftest and by entry point.
 - ``lint``, ``typecheck``: ruff and mypy --strict over everything.
 - ``imports``, ``versions``: the DESIGN.md import graph and version rules.
 - ``build``: sdists and wheels into dist/, then a wheel from each sdist.
@@ -115,6 +117,30 @@ def tests(session: nox.Session, part: str) -> None:
     )
     if any(member.modules()):
         session.run("coverage", "report", env=env)
+
+
+INTEGRATION = ROOT / "tests-integration"
+
+
+@nox.session(python=CURRENT)
+def integration(session: nox.Session) -> None:
+    """Run the sample user projects in tests-integration/, each as its own rootdir.
+
+    ``plugin_by_conftest`` runs twice: as installed, then with pytest's plugin
+    autoloading off, so that only its conftest's ``pytest_plugins`` loads ours.
+    """
+    _install_everything(session)  # aiotide-test-utils brings pytest
+    for project in ("plugin_by_conftest", "plugin_by_entry_point"):
+        with session.chdir(INTEGRATION / project):
+            session.run("pytest", "-p", "no:cacheprovider", *session.posargs)
+    with session.chdir(INTEGRATION / "plugin_by_conftest"):
+        session.run(
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            *session.posargs,
+            env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        )
 
 
 @nox.session(python=CURRENT)

@@ -68,7 +68,9 @@ async def test_session_shares_cookies_between_requests() -> None:
     # A host name, not 127.0.0.1: the default jar refuses cookies from IPs.
     async with served_app(make_app(), host="localhost") as base:
         async with aiohttp.ClientSession() as session:
-            await session.get(base.with_path("/cookies/set").with_query(my_cookie="my_value"))
+            await session.get(
+                base.with_path("/cookies/set").with_query(my_cookie="my_value")
+            )
             filtered = session.cookie_jar.filter_cookies(base)
             assert filtered["my_cookie"].value == "my_value"
             async with session.get(base / "cookies") as r:
@@ -180,14 +182,19 @@ async def test_connectors_limits_and_dns_cache_settings() -> None:
                 async with session.get(base / "get") as resp:
                     assert resp.status == 200
             assert connector.closed  # the session owned it
-    assert (aiohttp.TCPConnector(limit=30).limit, aiohttp.TCPConnector(limit=0).limit) == (30, 0)
+    assert (
+        aiohttp.TCPConnector(limit=30).limit,
+        aiohttp.TCPConnector(limit=0).limit,
+    ) == (30, 0)
 
 
 async def test_connector_shared_between_sessions() -> None:
     async with served_app(make_app()) as base:
         conn = aiohttp.TCPConnector()
         for _ in range(2):
-            async with aiohttp.ClientSession(connector=conn, connector_owner=False) as s:
+            async with aiohttp.ClientSession(
+                connector=conn, connector_owner=False
+            ) as s:
                 async with s.get(base / "get") as resp:
                     assert resp.status == 200
             assert not conn.closed
@@ -261,7 +268,9 @@ async def test_certificate_fingerprint(tmp_path: Path) -> None:
         async with aiohttp.ClientSession() as session:
             exc = None
             try:
-                await session.get(base / "get", ssl=aiohttp.Fingerprint(bad_fingerprint))
+                await session.get(
+                    base / "get", ssl=aiohttp.Fingerprint(bad_fingerprint)
+                )
             except aiohttp.ServerFingerprintMismatch as e:
                 exc = e
             assert exc is not None
