@@ -40,9 +40,10 @@ DIST = ROOT / "dist"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 MEMBERS = load_members(ROOT)
 BY_FOLDER = {member.folder.name: member for member in MEMBERS.values()}
-# Siblings a member's tests use as test tools (DESIGN.md: the client's tests
-# talk to our own web server); they never become runtime dependencies.
-TEST_TOOLS = {"client": ("web",)}
+# Siblings a member's tests use as test tools (DESIGN.md): the client's tests
+# talk to our own web server, and both test through aiohttp.test_utils and
+# the pytest plugin, as users do. They never become runtime dependencies.
+TEST_TOOLS = {"client": ("web", "test-utils"), "web": ("test-utils",)}
 
 nox.options.default_venv_backend = "uv"
 nox.options.error_on_missing_interpreters = True

@@ -12,13 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from multidict import CIMultiDict
 from web_raw_client import read_head, read_response, request
 from web_spec_harness import get, raw, served
-from web_ws_raw_client import TEXT, connect
+from web_ws_raw_client import connect
 from yarl import URL
 
 import aiohttp
-from aiohttp import web
+from aiohttp import WSMsgType, web
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpServer
 from aiohttp.typedefs import Handler
 
 
@@ -32,7 +34,9 @@ async def send_and_drop(port: int, data: bytes, started: asyncio.Event) -> None:
         await writer.wait_closed()
 
 
-async def test_shielded_write_survives_handler_cancellation() -> None:
+async def test_shielded_write_survives_handler_cancellation(
+    aiohttp_server: AiohttpServer,
+) -> None:
     """Advanced: Web Handler Cancellation (asyncio.shield protects the save)."""
     started = asyncio.Event()
     release = asyncio.Event()
@@ -54,11 +58,13 @@ async def test_shielded_write_survives_handler_cancellation() -> None:
 
     app = web.Application()
     app.router.add_post("/", handler)
-    async with served(app, handler_cancellation=True) as port:
-        await send_and_drop(port, raw("POST", "/"), started)
-        await asyncio.wait_for(cancelled.wait(), 5)
-        release.set()
-        await asyncio.wait_for(saved.wait(), 5)
+    # Raw socket: the request's connection is dropped while the handler runs.
+    server = await aiohttp_server(app, handler_cancellation=True)
+    assert server.port is not None
+    await send_and_drop(server.port, raw("POST", "/"), started)
+    await asyncio.wait_for(cancelled.wait(), 5)
+    release.set()
+    await asyncio.wait_for(saved.wait(), 5)
 
 
 async def test_handlers_are_not_cancelled_by_default() -> None:
@@ -75,6 +81,7 @@ async def test_handlers_are_not_cancelled_by_default() -> None:
 
     app = web.Application()
     app.router.add_post("/", handler)
+    # AppRunner's default is the point; the test server turns cancellation on.
     async with served(app) as port:
         await send_and_drop(port, raw("POST", "/"), started)
         await asyncio.sleep(0.1)  # let the server see the peer gone
@@ -97,7 +104,7 @@ class AcceptChooser:
         self._accepts[accept] = handler
 
 
-async def test_custom_routing_criteria() -> None:
+async def test_custom_routing_criteria(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Custom Routing Criteria (AcceptChooser on the Accept header)."""
 
     async def handle_json(request: web.Request) -> web.StreamResponse:
@@ -111,19 +118,18 @@ async def test_custom_routing_criteria() -> None:
     app.router.add_get("/", chooser.do_route)
     chooser.reg_acceptor("application/json", handle_json)
     chooser.reg_acceptor("application/xml", handle_xml)
-    async with served(app) as port:
-        as_json, _ = await request(port, get("/", "Accept: application/json"))
-        as_xml, _ = await request(port, get("/", "Accept: application/xml"))
-        second, _ = await request(
-            port, get("/", "Accept: text/html", "Accept: application/xml")
-        )
-        neither, _ = await request(port, get("/", "Accept: text/html"))
-        none, _ = await request(port, get("/"))
-    assert json.loads(as_json.body) == {"format": "json"}
-    assert as_xml.body == b"<format>xml</format>"
-    assert second.body == b"<format>xml</format>"
-    assert neither.status == 406
-    assert none.status == 406
+    client = await aiohttp_client(app)
+    async with client.get("/", headers={"Accept": "application/json"}) as as_json:
+        assert json.loads(await as_json.read()) == {"format": "json"}
+    async with client.get("/", headers={"Accept": "application/xml"}) as as_xml:
+        assert await as_xml.read() == b"<format>xml</format>"
+    two = CIMultiDict([("Accept", "text/html"), ("Accept", "application/xml")])
+    async with client.get("/", headers=two) as second:
+        assert await second.read() == b"<format>xml</format>"
+    async with client.get("/", headers={"Accept": "text/html"}) as neither:
+        assert neither.status == 406
+    async with client.get("/", skip_auto_headers={"Accept"}) as none:
+        assert none.status == 406
 
 
 @pytest.fixture
@@ -139,55 +145,65 @@ def static_folder(tmp_path: pathlib.Path) -> pathlib.Path:
     return folder
 
 
-async def test_static_file_handling(static_folder: pathlib.Path) -> None:
+async def test_static_file_handling(
+    static_folder: pathlib.Path, aiohttp_client: AiohttpClient
+) -> None:
     """Advanced: Static file handling (a file; a directory is 403 Forbidden)."""
     app = web.Application()
     app.router.add_static("/prefix", static_folder)
-    async with served(app) as port:
-        file, _ = await request(port, get("/prefix/app.js"))
-        folder, _ = await request(port, get("/prefix/sub"))
-    assert (file.status, file.body) == (200, b"console.log(1);")
-    assert folder.status == 403
+    client = await aiohttp_client(app)
+    async with client.get("/prefix/app.js") as file:
+        assert (file.status, await file.read()) == (200, b"console.log(1);")
+    async with client.get("/prefix/sub") as folder:
+        assert folder.status == 403
 
 
-async def test_static_show_index(static_folder: pathlib.Path) -> None:
+async def test_static_show_index(
+    static_folder: pathlib.Path, aiohttp_client: AiohttpClient
+) -> None:
     """Advanced: Static file handling (show_index=True lists the folder)."""
     app = web.Application()
     app.router.add_static("/prefix", static_folder, show_index=True)
-    async with served(app) as port:
-        folder, _ = await request(port, get("/prefix/sub"))
-    assert folder.status == 200
-    assert "text/html" in (folder.header("Content-Type") or "")
-    assert b"a.txt" in folder.body
+    client = await aiohttp_client(app)
+    async with client.get("/prefix/sub") as folder:
+        assert folder.status == 200
+        assert "text/html" in folder.headers.get("Content-Type", "")
+        assert b"a.txt" in await folder.read()
 
 
-async def test_static_symlinks(static_folder: pathlib.Path) -> None:
+async def test_static_symlinks(
+    static_folder: pathlib.Path, aiohttp_client: AiohttpClient
+) -> None:
     """Advanced: Static file handling (symlinks 404 unless follow_symlinks)."""
     strict = web.Application()
     strict.router.add_static("/prefix", static_folder)
     following = web.Application()
     following.router.add_static("/prefix", static_folder, follow_symlinks=True)
-    async with served(strict) as port:
-        refused, _ = await request(port, get("/prefix/link.txt"))
-    async with served(following) as port:
-        followed, _ = await request(port, get("/prefix/link.txt"))
-    assert refused.status == 404
-    assert (followed.status, followed.body) == (200, b"outside")
+    strict_client = await aiohttp_client(strict)
+    async with strict_client.get("/prefix/link.txt") as refused:
+        assert refused.status == 404
+    following_client = await aiohttp_client(following)
+    async with following_client.get("/prefix/link.txt") as followed:
+        assert (followed.status, await followed.read()) == (200, b"outside")
 
 
-async def test_static_append_version(static_folder: pathlib.Path) -> None:
+async def test_static_append_version(
+    static_folder: pathlib.Path, aiohttp_client: AiohttpClient
+) -> None:
     """Advanced: Static file handling (append_version=True for cache busting)."""
     app = web.Application()
     app.router.add_static("/prefix", static_folder, append_version=True, name="st")
     url = app.router["st"].url_for(filename="app.js")
     assert url.path == "/prefix/app.js"
     assert re.fullmatch(r"[A-Za-z0-9_-]+=*", url.query["v"])
-    async with served(app) as port:
-        response, _ = await request(port, get(str(url)))
-    assert (response.status, response.body) == (200, b"console.log(1);")
+    client = await aiohttp_client(app)
+    async with client.get(url) as response:
+        assert (response.status, await response.read()) == (200, b"console.log(1);")
 
 
-async def test_parallel_reads_from_a_websocket_are_forbidden() -> None:
+async def test_parallel_reads_from_a_websocket_are_forbidden(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """Advanced: Reading from the same task in WebSockets (writes may be
     delegated; a second concurrent receive() raises RuntimeError)."""
     errors: list[BaseException] = []
@@ -213,14 +229,15 @@ async def test_parallel_reads_from_a_websocket_are_forbidden() -> None:
 
     app = web.Application()
     app.router.add_get("/ws", handler)
-    async with served(app) as port, connect(port, "/ws") as ws:
-        first = await ws.read_message()
-        await ws.send_text("hi")
-        second = await ws.read_message()
-        await ws.read_close()
-        await ws.send_close(1000)
-    assert (first.opcode, first.payload) == (TEXT, b"from another task")
-    assert second.payload == b"got hi"
+    client = await aiohttp_client(app)
+    async with client.ws_connect("/ws") as ws:
+        first = await ws.receive()
+        await ws.send_str("hi")
+        second = await ws.receive()
+        close = await ws.receive()
+    assert (first.type, first.data) == (WSMsgType.TEXT, "from another task")
+    assert (second.type, second.data) == (WSMsgType.TEXT, "got hi")
+    assert (close.type, ws.close_code) == (WSMsgType.CLOSE, 1000)
     assert len(errors) == 1
 
 
@@ -229,7 +246,7 @@ REQUEST_KEY = web.RequestKey("my_private_key", str)
 METRIC = web.ResponseKey("my_metric", int)
 
 
-async def test_data_sharing() -> None:
+async def test_data_sharing(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Data Sharing aka No Singletons Please (app, request and
     response as mappings)."""
     metrics: list[int] = []
@@ -254,13 +271,14 @@ async def test_data_sharing() -> None:
     app[MY_PRIVATE_KEY] = "secret"
     app.on_response_prepare.append(on_prepare)
     app.router.add_get("/", handler)
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-    assert (response.body, response.header("X-Seen")) == (b"secret", "data")
+    client = await aiohttp_client(app)
+    async with client.get("/") as response:
+        assert await response.read() == b"secret"
+        assert response.headers["X-Seen"] == "data"
     assert metrics == [123]
 
 
-async def test_wink_middleware() -> None:
+async def test_wink_middleware(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Middlewares (the ' wink' middleware)."""
 
     @web.middleware
@@ -276,13 +294,13 @@ async def test_wink_middleware() -> None:
 
     app = web.Application(middlewares=[middleware])
     app.router.add_get("/", hello)
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-    assert response.body == b"Hello wink"
-    assert response.header("Content-Length") == "10"
+    client = await aiohttp_client(app)
+    async with client.get("/") as response:
+        assert await response.read() == b"Hello wink"
+        assert response.headers["Content-Length"] == "10"
 
 
-async def test_middlewares_execution_order() -> None:
+async def test_middlewares_execution_order(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Middlewares (execution order of middleware1, middleware2)."""
     printed: list[str] = []
 
@@ -306,9 +324,9 @@ async def test_middlewares_execution_order() -> None:
 
     app = web.Application(middlewares=[middleware1, middleware2])
     app.router.add_get("/", test)
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-    assert response.body == b"Hello"
+    client = await aiohttp_client(app)
+    async with client.get("/") as response:
+        assert await response.read() == b"Hello"
     assert printed == [
         "Middleware 1 called",
         "Middleware 2 called",
@@ -318,7 +336,7 @@ async def test_middlewares_execution_order() -> None:
     ]
 
 
-async def test_json_error_middleware() -> None:
+async def test_json_error_middleware(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Middlewares, Example (404 errors rendered as JSON)."""
 
     @web.middleware
@@ -349,19 +367,19 @@ async def test_json_error_middleware() -> None:
     app.router.add_get("/", ok)
     app.router.add_get("/returned", returned)
     app.router.add_get("/forbidden", forbidden)
-    async with served(app) as port:
-        fine, _ = await request(port, get("/"))
-        missing, _ = await request(port, get("/missing"))
-        ret, _ = await request(port, get("/returned"))
-        denied, _ = await request(port, get("/forbidden"))
-    assert fine.body == b"fine"
-    assert missing.status == 200
-    assert json.loads(missing.body) == {"error": "Not Found"}
-    assert json.loads(ret.body) == {"error": "No such thing"}
-    assert denied.status == 403
+    client = await aiohttp_client(app)
+    async with client.get("/") as fine:
+        assert await fine.read() == b"fine"
+    async with client.get("/missing") as missing:
+        assert missing.status == 200
+        assert json.loads(await missing.read()) == {"error": "Not Found"}
+    async with client.get("/returned") as ret:
+        assert json.loads(await ret.read()) == {"error": "No such thing"}
+    async with client.get("/forbidden") as denied:
+        assert denied.status == 403
 
 
-async def test_old_style_middleware_factory() -> None:
+async def test_old_style_middleware_factory(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Old Style Middleware (a factory; deprecated but supported)."""
     calls: list[str] = []
 
@@ -382,21 +400,19 @@ async def test_old_style_middleware_factory() -> None:
 
     app = web.Application(middlewares=[middleware_factory])  # type: ignore[list-item]
     app.router.add_get("/", hello)
-    runner = web.AppRunner(app)
     with pytest.warns(DeprecationWarning, match="old-style middleware"):
-        await runner.setup()
-    try:
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        port = runner.addresses[0][1]
-        first, _ = await request(port, get("/"))
-        second, _ = await request(port, get("/"))
-    finally:
-        await asyncio.wait_for(runner.cleanup(), 10)
-    assert first.body == second.body == b"Hello wink"
+        client = await aiohttp_client(app)
+    bodies = []
+    for _ in range(2):
+        async with client.get("/") as response:
+            bodies.append(await response.read())
+    assert bodies == [b"Hello wink", b"Hello wink"]
     assert calls == ["factory", "factory"]
 
 
-async def test_on_response_prepare_for_streamed_responses() -> None:
+async def test_on_response_prepare_for_streamed_responses(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """Advanced: Signals (on_response_prepare adds a header, even streamed)."""
 
     async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
@@ -419,12 +435,15 @@ async def test_on_response_prepare_for_streamed_responses() -> None:
     app.on_response_prepare.append(on_prepare)
     app.router.add_get("/", streamed)
     app.router.add_get("/ws", ws_handler)
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-        async with connect(port, "/ws") as ws:
-            upgraded = ws.response
-            await ws.read_close()
-    assert (response.body, response.header("My-Header")) == (b"streamed", "value")
+    client = await aiohttp_client(app)
+    async with client.get("/") as response:
+        assert await response.read() == b"streamed"
+        assert response.headers["My-Header"] == "value"
+    # Raw socket: the client API does not show the handshake response's headers.
+    assert client.port is not None
+    async with connect(client.port, "/ws") as ws:
+        upgraded = ws.response
+        await ws.read_close()
     assert upgraded.header("My-Header") == "value"
 
 
@@ -444,7 +463,7 @@ class FakeEngine:
 PG_ENGINE = web.AppKey("pg_engine", FakeEngine)
 
 
-async def test_startup_and_cleanup_signals() -> None:
+async def test_startup_and_cleanup_signals(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Signals (on_startup creates, on_cleanup disposes an engine)."""
     order: list[str] = []
 
@@ -468,14 +487,15 @@ async def test_startup_and_cleanup_signals() -> None:
     app.on_startup.append(second)
     app.on_cleanup.append(dispose_aiopg)
     app.router.add_get("/", handler)
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-    assert response.body == b"False"
+    client = await aiohttp_client(app)
+    async with client.get("/") as response:
+        assert await response.read() == b"False"
+    await client.close()  # stops the server: the application cleans up
     assert order == ["create", "second", "dispose"]
     assert app[PG_ENGINE].closed
 
 
-async def test_nested_applications() -> None:
+async def test_nested_applications(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Nested applications (prefix, chained middlewares and signals,
     url reversing, common signals get the sub-application)."""
     trail: list[str] = []
@@ -521,13 +541,13 @@ async def test_nested_applications() -> None:
     app.add_subapp("/admin/", admin)
     app[admin_key] = admin
     assert str(admin.router["name"].url_for()) == "/admin/resource"
-    async with served(app) as port:
-        sub, _ = await request(port, get("/admin/resource"))
-        main, _ = await request(port, get("/"))
-    assert sub.body == b"admin resource"
-    assert sub.header_values("X-Prepared") == ["app", "admin"]
-    assert main.body == b"/admin/resource"
-    assert main.header_values("X-Prepared") == ["app"]
+    client = await aiohttp_client(app)
+    async with client.get("/admin/resource") as sub:
+        assert await sub.read() == b"admin resource"
+        assert sub.headers.getall("X-Prepared") == ["app", "admin"]
+    async with client.get("/") as main:
+        assert await main.read() == b"/admin/resource"
+        assert main.headers.getall("X-Prepared") == ["app"]
     assert trail == ["app", "admin", "app"]
     assert started == [app, admin]
 
@@ -549,41 +569,46 @@ async def hello_reading(request: web.Request) -> web.Response:
     return web.Response(body=b"Hello, world")
 
 
-async def test_custom_expect_handler_refusals() -> None:
+async def test_custom_expect_handler_refusals(aiohttp_server: AiohttpServer) -> None:
     """Advanced: Expect Header (custom expect_handler: 417 for an unknown
     expectation, 403 without Authorization, no expectation passes)."""
     app = web.Application()
     app.router.add_post("/", hello_reading, expect_handler=check_auth)
-    async with served(app) as port:
-        unknown, _ = await request(
-            port, raw("POST", "/", "Expect: something-else", "Authorization: x")
-        )
-        forbidden, _ = await request(port, raw("POST", "/", "Expect: 100-continue"))
-        plain, _ = await request(port, raw("POST", "/", body=b"no expect"))
+    # Raw socket: the client would answer Expect: 100-continue by itself.
+    port = (await aiohttp_server(app)).port
+    assert port is not None
+    unknown, _ = await request(
+        port, raw("POST", "/", "Expect: something-else", "Authorization: x")
+    )
+    forbidden, _ = await request(port, raw("POST", "/", "Expect: 100-continue"))
+    plain, _ = await request(port, raw("POST", "/", body=b"no expect"))
     assert unknown.status == 417
     assert unknown.body == b"Unknown Expect: something-else"
     assert forbidden.status == 403
     assert (plain.status, plain.body) == (200, b"Hello, world")
 
 
-async def test_custom_expect_handler_continues_once() -> None:
+async def test_custom_expect_handler_continues_once(
+    aiohttp_server: AiohttpServer,
+) -> None:
     """Advanced: Expect Header (the custom handler writes 100 Continue)."""
     app = web.Application()
     app.router.add_post("/", hello_reading, expect_handler=check_auth)
-    async with served(app) as port:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            writer.write(
-                b"POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 4\r\n"
-                b"Expect: 100-continue\r\nAuthorization: yes\r\n\r\n"
-            )
-            interim = await asyncio.wait_for(read_head(reader), 5)
-            writer.write(b"body")
-            final = await asyncio.wait_for(read_response(reader), 5)
-        finally:
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
+    # Raw socket: the interim 100 Continue on the wire is the point.
+    server = await aiohttp_server(app)
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        writer.write(
+            b"POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 4\r\n"
+            b"Expect: 100-continue\r\nAuthorization: yes\r\n\r\n"
+        )
+        interim = await asyncio.wait_for(read_head(reader), 5)
+        writer.write(b"body")
+        final = await asyncio.wait_for(read_response(reader), 5)
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
     assert interim.status == 100
     assert (final.status, final.body) == (200, b"Hello, world")
 
@@ -633,7 +658,7 @@ class SubtreeResource(web.AbstractResource):
         return iter(self._routes)
 
 
-async def test_custom_resource_implementation() -> None:
+async def test_custom_resource_implementation(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Custom resource implementation (register_resource)."""
 
     async def handler(request: web.Request) -> web.Response:
@@ -643,15 +668,15 @@ async def test_custom_resource_implementation() -> None:
     resource = SubtreeResource("/tree", name="tree")
     resource.add_route("GET", handler)
     app.router.register_resource(resource)
-    async with served(app) as port:
-        top, _ = await request(port, get("/tree"))
-        deep, _ = await request(port, get("/tree/a/b"))
-        post, _ = await request(port, raw("POST", "/tree/a"))
-        other, _ = await request(port, get("/treetop"))
-    assert top.body == b"rest="
-    assert deep.body == b"rest=/a/b"
-    assert post.status == 405
-    assert other.status == 404
+    client = await aiohttp_client(app)
+    async with client.get("/tree") as top:
+        assert await top.read() == b"rest="
+    async with client.get("/tree/a/b") as deep:
+        assert await deep.read() == b"rest=/a/b"
+    async with client.post("/tree/a") as post:
+        assert post.status == 405
+    async with client.get("/treetop") as other:
+        assert other.status == 404
     assert app.router["tree"] is resource
 
 
@@ -727,7 +752,7 @@ QUEUE: web.AppKey[asyncio.Queue[str]] = web.AppKey("queue")
 LISTENER: web.AppKey[asyncio.Task[None]] = web.AppKey("listener")
 
 
-async def test_background_tasks() -> None:
+async def test_background_tasks(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Background tasks (started on_startup, cancelled on_cleanup;
     an asyncio.Queue stands in for Redis pub/sub)."""
     forwarded = asyncio.Event()
@@ -771,20 +796,21 @@ async def test_background_tasks() -> None:
     app.on_startup.append(start_background_tasks)
     app.on_cleanup.append(cleanup_background_tasks)
     app.router.add_get("/ws", websocket_handler)
-    async with served(app) as port:
-        async with connect(port, "/ws") as ws:
-            await asyncio.wait_for(connected.wait(), 5)
-            app[QUEUE].put_nowait("hello")
-            message = await ws.read_message()
-            await asyncio.wait_for(forwarded.wait(), 5)
-            await ws.send_close(1000)
-            await ws.read_close()
-        assert not app[LISTENER].done()
-    assert message.payload == b"news: hello"
+    client = await aiohttp_client(app)
+    async with client.ws_connect("/ws") as ws:
+        await asyncio.wait_for(connected.wait(), 5)
+        app[QUEUE].put_nowait("hello")
+        message = await ws.receive()
+        await asyncio.wait_for(forwarded.wait(), 5)
+        await ws.close()
+    assert ws.close_code == 1000
+    assert not app[LISTENER].done()
+    await client.close()  # stops the server: on_cleanup cancels the listener
+    assert (message.type, message.data) == (WSMsgType.TEXT, "news: hello")
     assert cancelled.is_set()
 
 
-async def test_deploying_behind_a_proxy() -> None:
+async def test_deploying_behind_a_proxy(aiohttp_client: AiohttpClient) -> None:
     """Advanced: Deploying behind a Proxy (middleware applying clone())."""
 
     @web.middleware
@@ -803,16 +829,14 @@ async def test_deploying_behind_a_proxy() -> None:
 
     app = web.Application(middlewares=[forwarded])
     app.router.add_get("/", whoami)
-    async with served(app) as port:
-        direct, _ = await request(port, get("/"))
-        proxied, _ = await request(
-            port,
-            get(
-                "/",
-                "X-Forwarded-Proto: https",
-                "X-Forwarded-Host: example.com",
-                "X-Forwarded-For: 203.0.113.7, 10.0.0.1",
-            ),
-        )
-    assert json.loads(direct.body) == ["http", "test", "127.0.0.1"]
-    assert json.loads(proxied.body) == ["https", "example.com", "203.0.113.7"]
+    client = await aiohttp_client(app)
+    async with client.get("/") as direct:
+        host = f"127.0.0.1:{client.port}"  # the client's Host header
+        assert await direct.json() == ["http", host, "127.0.0.1"]
+    proxy_headers = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "example.com",
+        "X-Forwarded-For": "203.0.113.7, 10.0.0.1",
+    }
+    async with client.get("/", headers=proxy_headers) as proxied:
+        assert await proxied.json() == ["https", "example.com", "203.0.113.7"]

@@ -7,15 +7,14 @@ import gzip
 import json
 from collections import defaultdict
 
-from web_raw_client import request
-from web_spec_harness import get, raw, served
-from web_ws_raw_client import TEXT, connect, handshake, open_raw
-
-from aiohttp import web
+from aiohttp import WSMsgType, web
+from aiohttp.pytest_plugin import AiohttpClient
 from aiohttp.typedefs import Handler
 
 
-async def test_route_table_def_instead_of_app_route() -> None:
+async def test_route_table_def_instead_of_app_route(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """FAQ: Are there any plans for @app.route decorator like in Flask?"""
     routes = web.RouteTableDef()
 
@@ -29,15 +28,16 @@ async def test_route_table_def_instead_of_app_route() -> None:
 
     app = web.Application()
     app.router.add_routes(routes)
-    async with served(app) as port:
-        got, _ = await request(port, get("/get"))
-        posted, _ = await request(port, raw("POST", "/post"))
-        wrong, _ = await request(port, raw("POST", "/get"))
-    assert (got.body, posted.body) == (b"get", b"post")
-    assert wrong.status == 405
+    client = await aiohttp_client(app)
+    async with client.get("/get") as got:
+        assert await got.read() == b"get"
+    async with client.post("/post") as posted:
+        assert await posted.read() == b"post"
+    async with client.post("/get") as wrong:
+        assert wrong.status == 405
 
 
-async def test_sub_application_as_a_blueprint() -> None:
+async def test_sub_application_as_a_blueprint(aiohttp_client: AiohttpClient) -> None:
     """FAQ: Has aiohttp the Flask Blueprint or Django App concept?"""
 
     async def blog_index(request: web.Request) -> web.Response:
@@ -47,12 +47,12 @@ async def test_sub_application_as_a_blueprint() -> None:
     blog.router.add_get("/", blog_index)
     app = web.Application()
     app.add_subapp("/blog", blog)
-    async with served(app) as port:
-        response, _ = await request(port, get("/blog/"))
-    assert response.body == b"blog"
+    client = await aiohttp_client(app)
+    async with client.get("/blog/") as response:
+        assert await response.read() == b"blog"
 
 
-async def test_route_catching_urls_with_a_prefix() -> None:
+async def test_route_catching_urls_with_a_prefix(aiohttp_client: AiohttpClient) -> None:
     """FAQ: How to create route that catches urls with given prefix?"""
 
     async def sink_handler(request: web.Request) -> web.Response:
@@ -60,15 +60,15 @@ async def test_route_catching_urls_with_a_prefix() -> None:
 
     app = web.Application()
     app.router.add_route("*", "/path/to/{tail:.+}", sink_handler)
-    async with served(app) as port:
-        deep, _ = await request(port, get("/path/to/a/b/c"))
-        options, _ = await request(port, raw("OPTIONS", "/path/to/x"))
-        posted, _ = await request(port, raw("POST", "/path/to/y"))
-        bare, _ = await request(port, get("/path/to/"))
-    assert deep.body == b"GET a/b/c"
-    assert options.body == b"OPTIONS x"
-    assert posted.body == b"POST y"
-    assert bare.status == 404
+    client = await aiohttp_client(app)
+    async with client.get("/path/to/a/b/c") as deep:
+        assert await deep.read() == b"GET a/b/c"
+    async with client.options("/path/to/x") as options:
+        assert await options.read() == b"OPTIONS x"
+    async with client.post("/path/to/y") as posted:
+        assert await posted.read() == b"POST y"
+    async with client.get("/path/to/") as bare:
+        assert bare.status == 404
 
 
 class FakeCursor:
@@ -98,7 +98,9 @@ async def create_connection(user: str, password: str) -> FakeConnection:
     return FakeConnection()
 
 
-async def test_database_connection_stored_in_the_application() -> None:
+async def test_database_connection_stored_in_the_application(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """FAQ: Where to put my database connection so handlers can access it?"""
 
     async def go(request: web.Request) -> web.Response:
@@ -115,16 +117,19 @@ async def test_database_connection_stored_in_the_application() -> None:
         return app
 
     app = await init_app()
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-    assert (response.status, response.body) == (200, b"ok")
+    client = await aiohttp_client(app)
+    async with client.get("/") as response:
+        assert response.status == 200
+        assert await response.read() == b"ok"
     assert [c.executed for c in app[DB].cursors] == [["SELECT 42"]]
 
 
 UNIQUE_KEY = web.RequestKey("unique_key", str)
 
 
-async def test_middleware_stores_data_for_the_handler() -> None:
+async def test_middleware_stores_data_for_the_handler(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """FAQ: How a middleware may store a data for using by web-handler later?"""
 
     @web.middleware
@@ -137,16 +142,19 @@ async def test_middleware_stores_data_for_the_handler() -> None:
 
     app = web.Application(middlewares=[middleware])
     app.router.add_get("/", handler)
-    async with served(app) as port:
-        named, _ = await request(port, get("/", "X-User: alice"))
-        anonymous, _ = await request(port, get("/"))
-    assert (named.body, anonymous.body) == (b"alice", b"anonymous")
+    client = await aiohttp_client(app)
+    async with client.get("/", headers={"X-User": "alice"}) as named:
+        assert await named.read() == b"alice"
+    async with client.get("/") as anonymous:
+        assert await anonymous.read() == b"anonymous"
 
 
 REDIS: web.AppKey[asyncio.Queue[str]] = web.AppKey("redis")
 
 
-async def test_events_from_different_sources_in_parallel() -> None:
+async def test_events_from_different_sources_in_parallel(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """FAQ: How to receive an incoming events from different sources in
     parallel? (a second task writes; an asyncio.Queue stands in for Redis)"""
     subscription_done = asyncio.Event()
@@ -177,17 +185,17 @@ async def test_events_from_different_sources_in_parallel() -> None:
     app = web.Application()
     app[REDIS] = asyncio.Queue()
     app.router.add_get("/ws", handler)
-    async with served(app) as port:
-        async with connect(port, "/ws") as ws:
-            await ws.send_text("from user")
-            echo = await ws.read_message()
-            app[REDIS].put_nowait("from redis")
-            event = await ws.read_message()
-            await ws.send_close(1000)
-            await ws.read_close()
-        await asyncio.wait_for(subscription_done.wait(), 5)
-    assert (echo.opcode, echo.payload) == (TEXT, b"echo: from user")
-    assert (event.opcode, event.payload) == (TEXT, b"event: from redis")
+    client = await aiohttp_client(app)
+    async with client.ws_connect("/ws") as ws:
+        await ws.send_str("from user")
+        echo = await ws.receive()
+        app[REDIS].put_nowait("from redis")
+        event = await ws.receive()
+        await ws.close()
+    assert ws.close_code == 1000
+    await asyncio.wait_for(subscription_done.wait(), 5)
+    assert (echo.type, echo.data) == (WSMsgType.TEXT, "echo: from user")
+    assert (event.type, event.data) == (WSMsgType.TEXT, "event: from redis")
 
 
 WEBSOCKETS: web.AppKey[defaultdict[str, set[web.WebSocketResponse]]] = web.AppKey(
@@ -199,7 +207,9 @@ def authenticate_user(request: web.Request) -> str:
     return request.headers["X-User"]
 
 
-async def test_programmatically_close_websockets_server_side() -> None:
+async def test_programmatically_close_websockets_server_side(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """FAQ: How to programmatically close websocket server-side?"""
     registered = asyncio.Event()
 
@@ -232,35 +242,31 @@ async def test_programmatically_close_websockets_server_side() -> None:
     registry: defaultdict[str, set[web.WebSocketResponse]] = defaultdict(set)
     app[WEBSOCKETS] = registry
 
-    async with served(app) as port:
-        bob = [
-            await open_raw(port, handshake("/echo", extra=(("X-User", "bob"),)))
-            for _ in range(2)
-        ]
-        eve = await open_raw(port, handshake("/echo", extra=(("X-User", "eve"),)))
-        try:
-            assert [ws.response.status for ws in (*bob, eve)] == [101] * 3
-            await asyncio.wait_for(registered.wait(), 5)
-            logout = asyncio.ensure_future(
-                request(port, raw("POST", "/logout", "X-User: bob"))
-            )
-            closes = [await ws.read_close() for ws in bob]
-            for ws in bob:
-                await ws.send_close(1000)
-            response, _ = await asyncio.wait_for(logout, 10)
-            await eve.send_text("still here")
-            echoed = await eve.read_message()
-            await eve.send_close(1000)
-            await eve.read_close()
-        finally:
-            for ws in (*bob, eve):
-                await ws.close()
-    assert (response.status, response.body) == (200, b"OK")
-    assert [close.close_code for close in closes] == [1000, 1000]
-    assert echoed.payload == b"still here"
+    client = await aiohttp_client(app)
+    bob = [
+        await client.ws_connect("/echo", headers={"X-User": "bob"}) for _ in range(2)
+    ]
+    eve = await client.ws_connect("/echo", headers={"X-User": "eve"})
+    await asyncio.wait_for(registered.wait(), 5)
+    logout = asyncio.ensure_future(client.post("/logout", headers={"X-User": "bob"}))
+    # The server closes bob's sockets; each answers the close frame.
+    closes = [await ws.receive() for ws in bob]
+    async with await asyncio.wait_for(logout, 10) as response:
+        assert response.status == 200
+        assert await response.read() == b"OK"
+    assert [close.type for close in closes] == [WSMsgType.CLOSE] * 2
+    assert [close.data for close in closes] == [1000, 1000]
+    assert [ws.closed for ws in bob] == [True, True]
+    await eve.send_str("still here")
+    echoed = await eve.receive()
+    assert echoed.data == "still here"
+    await eve.close()
+    assert eve.close_code == 1000
 
 
-async def test_compression_with_a_custom_middleware() -> None:
+async def test_compression_with_a_custom_middleware(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """FAQ: How to enable gzip compression globally for the whole application?
     (a custom middleware)"""
 
@@ -275,16 +281,20 @@ async def test_compression_with_a_custom_middleware() -> None:
 
     app = web.Application(middlewares=[compress])
     app.router.add_get("/", handler)
-    async with served(app) as port:
-        compressed, _ = await request(port, get("/", "Accept-Encoding: gzip"))
-        identity, _ = await request(port, get("/"))
-    assert compressed.header("Content-Encoding") == "gzip"
-    assert gzip.decompress(compressed.body) == b"x" * 1000
-    assert identity.header("Content-Encoding") is None
-    assert identity.body == b"x" * 1000
+    # The bytes as sent: no decompression on the client's side.
+    client = await aiohttp_client(app, auto_decompress=False)
+    async with client.get("/", headers={"Accept-Encoding": "gzip"}) as compressed:
+        assert compressed.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(await compressed.read()) == b"x" * 1000
+    # No Accept-Encoding at all (the client sends one by default).
+    async with client.get("/", skip_auto_headers={"Accept-Encoding"}) as identity:
+        assert "Content-Encoding" not in identity.headers
+        assert await identity.read() == b"x" * 1000
 
 
-async def test_sharing_the_db_with_a_sub_application() -> None:
+async def test_sharing_the_db_with_a_sub_application(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """FAQ: How to access db connection stored in app from subapplication?"""
 
     async def handler(request: web.Request) -> web.Response:
@@ -299,7 +309,7 @@ async def test_sharing_the_db_with_a_sub_application() -> None:
     subapp[DB] = mainapp[DB]
     subapp.router.add_get("/", handler)
     mainapp.add_subapp("/prefix", subapp)
-    async with served(mainapp) as port:
-        response, _ = await request(port, get("/prefix/"))
-    assert json.loads(response.body) == [True, 1]
+    client = await aiohttp_client(mainapp)
+    async with client.get("/prefix/") as response:
+        assert json.loads(await response.read()) == [True, 1]
     assert mainapp[DB].cursors[0].executed == ["SELECT 1"]

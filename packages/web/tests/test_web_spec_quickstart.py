@@ -3,43 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import pathlib
 import signal
 
 import pytest
-from web_raw_client import RawResponse, read_response, request
 from web_run_app_harness import child_env, free_port, spawn
-from web_spec_harness import CURL, curl, get, raw, served
+from web_spec_harness import CURL, curl, served
 from web_ws_raw_client import TEXT, connect
 
 import aiohttp
 from aiohttp import web
-
-
-async def head_request(port: int, path: str) -> RawResponse:
-    """Send a HEAD request; read the response as one without a body."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        writer.write(raw("HEAD", path))
-        return await asyncio.wait_for(read_response(reader, head_request=True), 5)
-    finally:
-        writer.close()
-        with contextlib.suppress(OSError):
-            await writer.wait_closed()
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpServer
 
 
 async def hello(request: web.Request) -> web.Response:
     return web.Response(text="Hello, world")
 
 
-async def test_run_a_simple_web_server() -> None:
+async def test_run_a_simple_web_server(aiohttp_server: AiohttpServer) -> None:
     """Quickstart: Run a Simple Web Server."""
     app = web.Application()
     app.router.add_get("/", hello)
-    async with served(app) as port:
-        code, out = await curl(f"http://127.0.0.1:{port}/")
+    server = await aiohttp_server(app)
+    code, out = await curl(str(server.make_url("/")))
     assert (code, out) == (0, "Hello, world")
 
 
@@ -72,7 +59,9 @@ async def test_command_line_interface(tmp_path: pathlib.Path) -> None:
     assert (code, out) == (0, "index")
 
 
-async def test_a_plain_function_handler_is_deprecated_but_served() -> None:
+async def test_a_plain_function_handler_is_deprecated_but_served(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """Quickstart: Handler (a regular function; 3.x deprecates it)."""
 
     def handler(request: web.Request) -> web.Response:
@@ -81,12 +70,15 @@ async def test_a_plain_function_handler_is_deprecated_but_served() -> None:
     app = web.Application()
     with pytest.warns(DeprecationWarning, match="Bare functions"):
         app.router.add_get("/", handler)  # type: ignore[arg-type]
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-    assert (response.status, response.body) == (200, b"plain")
+    client = await aiohttp_client(app)
+    async with client.get("/") as response:
+        assert response.status == 200
+        assert await response.read() == b"plain"
 
 
-async def test_handlers_for_methods_and_the_wildcard() -> None:
+async def test_handlers_for_methods_and_the_wildcard(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """Quickstart: Handler (add_get, add_post, add_put and the '*' method)."""
 
     async def handler(request: web.Request) -> web.Response:
@@ -106,19 +98,19 @@ async def test_handlers_for_methods_and_the_wildcard() -> None:
     app.router.add_post("/post", post_handler)
     app.router.add_put("/put", put_handler)
     app.router.add_route("*", "/path", all_handler)
-    async with served(app) as port:
-        root, _ = await request(port, get("/"))
-        posted, _ = await request(port, raw("POST", "/post"))
-        put, _ = await request(port, raw("PUT", "/put"))
-        wrong, _ = await request(port, get("/post"))
-        methods = []
-        for method in ("GET", "POST", "DELETE", "PATCH", "OPTIONS"):
-            response, _ = await request(port, raw(method, "/path"))
-            methods.append((response.status, response.body.decode()))
-    assert (root.status, root.body) == (200, b"")
-    assert (posted.status, posted.body) == (200, b"post")
-    assert (put.status, put.body) == (200, b"put")
-    assert wrong.status == 405
+    client = await aiohttp_client(app)
+    async with client.get("/") as root:
+        assert (root.status, await root.read()) == (200, b"")
+    async with client.post("/post") as posted:
+        assert (posted.status, await posted.read()) == (200, b"post")
+    async with client.put("/put") as put:
+        assert (put.status, await put.read()) == (200, b"put")
+    async with client.get("/post") as wrong:
+        assert wrong.status == 405
+    methods = []
+    for method in ("GET", "POST", "DELETE", "PATCH", "OPTIONS"):
+        async with client.request(method, "/path") as response:
+            methods.append((response.status, await response.text()))
     assert methods == [
         (200, "GET"),
         (200, "POST"),
@@ -128,7 +120,9 @@ async def test_handlers_for_methods_and_the_wildcard() -> None:
     ]
 
 
-async def test_head_is_allowed_on_get_routes_unless_denied() -> None:
+async def test_head_is_allowed_on_get_routes_unless_denied(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """Quickstart: Handler (HEAD on add_get routes; allow_head=False gives 405)."""
     called = []
 
@@ -139,30 +133,32 @@ async def test_head_is_allowed_on_get_routes_unless_denied() -> None:
     app = web.Application()
     app.router.add_get("/", handler)
     app.router.add_get("/nohead", handler, allow_head=False)
-    async with served(app) as port:
-        head = await head_request(port, "/")
-        denied = await head_request(port, "/nohead")
-        got, _ = await request(port, get("/nohead"))
-    assert head.status == 200
-    assert head.header("Content-Length") == "12"
-    assert denied.status == 405
-    assert got.status == 200
+    client = await aiohttp_client(app)
+    async with client.head("/") as head:
+        assert head.status == 200
+        assert head.headers["Content-Length"] == "12"
+        assert await head.read() == b""
+    async with client.head("/nohead") as denied:
+        assert denied.status == 405
+    async with client.get("/nohead") as got:
+        assert got.status == 200
     assert called == ["HEAD", "GET"]
 
 
-async def test_resources_and_routes() -> None:
+async def test_resources_and_routes(aiohttp_client: AiohttpClient) -> None:
     """Quickstart: Resources and Routes (add_resource plus add_route)."""
     app = web.Application()
     resource = app.router.add_resource("/hello", name="hello")
     route = resource.add_route("GET", hello)
     assert route.resource is resource
     assert route.method == "GET"
-    async with served(app) as port:
-        response, _ = await request(port, get("/hello"))
-    assert (response.status, response.body) == (200, b"Hello, world")
+    client = await aiohttp_client(app)
+    async with client.get("/hello") as response:
+        assert response.status == 200
+        assert await response.read() == b"Hello, world"
 
 
-async def test_variable_resources() -> None:
+async def test_variable_resources(aiohttp_client: AiohttpClient) -> None:
     """Quickstart: Variable Resources ('/{name}' and '{name:\\d+}')."""
 
     async def variable_handler(request: web.Request) -> web.Response:
@@ -175,20 +171,21 @@ async def test_variable_resources() -> None:
     digits.add_route("GET", variable_handler)
     path = app.router.add_resource("/a/{name}/c")
     path.add_route("GET", variable_handler)
-    async with served(app) as port:
-        name, _ = await request(port, get("/john"))
-        number, _ = await request(port, get("/num/42"))
-        not_number, _ = await request(port, get("/num/abc"))
-        encoded, _ = await request(port, get("/a/b%20x/c"))
-        etc, _ = await request(port, get("/a/etc/c"))
-    assert (name.status, name.body) == (200, b"Hello, john")
-    assert (number.status, number.body) == (200, b"Hello, 42")
-    assert not_number.status == 404
-    assert (encoded.status, encoded.body) == (200, b"Hello, b x")
-    assert (etc.status, etc.body) == (200, b"Hello, etc")
+    client = await aiohttp_client(app)
+    answers: dict[str, tuple[int, bytes]] = {}
+    for url in ("/john", "/num/42", "/num/abc", "/a/b%20x/c", "/a/etc/c"):
+        async with client.get(url) as response:
+            answers[url] = (response.status, await response.read())
+    assert answers["/john"] == (200, b"Hello, john")
+    assert answers["/num/42"] == (200, b"Hello, 42")
+    assert answers["/num/abc"][0] == 404
+    assert answers["/a/b%20x/c"] == (200, b"Hello, b x")
+    assert answers["/a/etc/c"] == (200, b"Hello, etc")
 
 
-async def test_reverse_url_constructing_using_named_resources() -> None:
+async def test_reverse_url_constructing_using_named_resources(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """Quickstart: Reverse URL Constructing using Named Resources."""
 
     async def urls(request: web.Request) -> web.Response:
@@ -199,13 +196,13 @@ async def test_reverse_url_constructing_using_named_resources() -> None:
     app = web.Application()
     app.router.add_resource("/root", name="root").add_route("GET", urls)
     app.router.add_resource(r"/{user}/info", name="user-info")
-    async with served(app) as port:
-        response, _ = await request(port, get("/root"))
-    assert response.status == 200
-    assert json.loads(response.body) == ["/root?a=b&c=d", "/john_doe/info?a=b"]
+    client = await aiohttp_client(app)
+    async with client.get("/root") as response:
+        assert response.status == 200
+        assert await response.json() == ["/root?a=b&c=d", "/john_doe/info?a=b"]
 
 
-async def test_organizing_handlers_in_classes() -> None:
+async def test_organizing_handlers_in_classes(aiohttp_client: AiohttpClient) -> None:
     """Quickstart: Organizing Handlers in Classes (methods as coroutines)."""
 
     class Handler:
@@ -224,11 +221,11 @@ async def test_organizing_handlers_in_classes() -> None:
     app = web.Application()
     app.router.add_get("/intro", handler.handle_intro)
     app.router.add_get("/greet/{name}", handler.handle_greeting)
-    async with served(app) as port:
-        intro, _ = await request(port, get("/intro"))
-        greet, _ = await request(port, get("/greet/Andrew"))
-    assert intro.body == b"Hello, world"
-    assert greet.body == b"Hello, Andrew"
+    client = await aiohttp_client(app)
+    async with client.get("/intro") as intro:
+        assert await intro.read() == b"Hello, world"
+    async with client.get("/greet/Andrew") as greet:
+        assert await greet.read() == b"Hello, Andrew"
 
 
 class MyView(web.View):
@@ -240,32 +237,31 @@ class MyView(web.View):
         return web.Response(text="post " + str(data["x"]))
 
 
-async def test_class_based_views() -> None:
+async def test_class_based_views(aiohttp_client: AiohttpClient) -> None:
     """Quickstart: Class Based Views (add_view; 405 for other methods)."""
     app = web.Application()
     app.router.add_view("/path/to", MyView)
-    form = ("Content-Type: application/x-www-form-urlencoded",)
-    async with served(app) as port:
-        got, _ = await request(port, get("/path/to"))
-        posted, _ = await request(port, raw("POST", "/path/to", *form, body=b"x=1"))
-        put, _ = await request(port, raw("PUT", "/path/to"))
-    assert (got.status, got.body) == (200, b"get /path/to")
-    assert (posted.status, posted.body) == (200, b"post 1")
-    assert put.status == 405
-    allowed = {m.strip() for m in (put.header("Allow") or "").split(",")}
+    client = await aiohttp_client(app)
+    async with client.get("/path/to") as got:
+        assert (got.status, await got.read()) == (200, b"get /path/to")
+    async with client.post("/path/to", data={"x": "1"}) as posted:
+        assert (posted.status, await posted.read()) == (200, b"post 1")
+    async with client.put("/path/to") as put:
+        assert put.status == 405
+    allowed = {m.strip() for m in put.headers.get("Allow", "").split(",")}
     assert {"GET", "POST"} <= allowed
     assert "PUT" not in allowed
 
 
-async def test_resource_views() -> None:
+async def test_resource_views(aiohttp_client: AiohttpClient) -> None:
     """Quickstart: Resource Views (resources() and named_resources())."""
     app = web.Application()
     app.router.add_get("/", hello, name="index")
     app.router.add_get("/anonymous", hello)
     app.router.add_get("/{user}/info", hello, name="user-info")
-    async with served(app) as port:
-        response, _ = await request(port, get("/anonymous"))
-    assert response.status == 200
+    client = await aiohttp_client(app)
+    async with client.get("/anonymous") as response:
+        assert response.status == 200
     resources = list(app.router.resources())
     assert len(resources) == 3
     named = dict(app.router.named_resources().items())
@@ -273,7 +269,7 @@ async def test_resource_views() -> None:
     assert named["user-info"].canonical == "/{user}/info"
 
 
-async def test_route_tables() -> None:
+async def test_route_tables(aiohttp_client: AiohttpClient) -> None:
     """Quickstart: Alternative ways for registering routes (route tables)."""
 
     async def handle_get(request: web.Request) -> web.Response:
@@ -284,13 +280,16 @@ async def test_route_tables() -> None:
 
     app = web.Application()
     app.router.add_routes([web.get("/get", handle_get), web.post("/post", handle_post)])
-    async with served(app) as port:
-        got, _ = await request(port, get("/get"))
-        posted, _ = await request(port, raw("POST", "/post"))
-    assert (got.body, posted.body) == (b"got", b"posted")
+    client = await aiohttp_client(app)
+    async with client.get("/get") as got:
+        assert await got.read() == b"got"
+    async with client.post("/post") as posted:
+        assert await posted.read() == b"posted"
 
 
-async def test_route_decorators_with_functions_and_views() -> None:
+async def test_route_decorators_with_functions_and_views(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """Quickstart: Alternative ways for registering routes (route decorators)."""
     routes = web.RouteTableDef()
 
@@ -312,16 +311,17 @@ async def test_route_decorators_with_functions_and_views() -> None:
 
     app = web.Application()
     app.router.add_routes(routes)
-    async with served(app) as port:
-        got, _ = await request(port, get("/get"))
-        posted, _ = await request(port, raw("POST", "/post"))
-        view_get, _ = await request(port, get("/view"))
-        view_post, _ = await request(port, raw("POST", "/view"))
-    assert (got.body, posted.body) == (b"got", b"posted")
-    assert (view_get.body, view_post.body) == (b"view get", b"view post")
+    client = await aiohttp_client(app)
+    bodies = []
+    for method, path in (("GET", "/get"), ("POST", "/post"), ("GET", "/view")):
+        async with client.request(method, path) as response:
+            bodies.append(await response.read())
+    async with client.post("/view") as response:
+        bodies.append(await response.read())
+    assert bodies == [b"got", b"posted", b"view get", b"view post"]
 
 
-async def test_json_response() -> None:
+async def test_json_response(aiohttp_client: AiohttpClient) -> None:
     """Quickstart: JSON Response (json_response; cookies may be set on it)."""
 
     async def handler(request: web.Request) -> web.Response:
@@ -332,15 +332,16 @@ async def test_json_response() -> None:
 
     app = web.Application()
     app.router.add_get("/", handler)
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-    assert response.status == 200
-    assert response.header("Content-Type") == "application/json; charset=utf-8"
-    assert json.loads(response.body) == {"some": "data"}
-    assert (response.header("Set-Cookie") or "").startswith("seen=yes")
+    client = await aiohttp_client(app)
+    async with client.get("/") as response:
+        assert response.status == 200
+        content_type = response.headers["Content-Type"]
+        assert content_type == "application/json; charset=utf-8"
+        assert json.loads(await response.read()) == {"some": "data"}
+        assert response.headers.get("Set-Cookie", "").startswith("seen=yes")
 
 
-async def test_http_forms() -> None:
+async def test_http_forms(aiohttp_server: AiohttpServer) -> None:
     """Quickstart: HTTP Forms (query for GET forms, post() for POST forms)."""
 
     async def do_login(request: web.Request) -> web.Response:
@@ -357,23 +358,25 @@ async def test_http_forms() -> None:
     app = web.Application()
     app.router.add_post("/login", do_login)
     app.router.add_get("/search", search)
-    async with served(app) as port:
-        url = f"http://127.0.0.1:{port}"
-        code, out = await curl(
-            "--data-urlencode",
-            "login=bob",
-            "--data-urlencode",
-            "password=s e",
-            url + "/login",
-        )
-        code2, out2 = await curl(url + "/search?q=a+b")
-        code3, out3 = await curl("-F", "login=amy", "-F", "password=pw", url + "/login")
+    server = await aiohttp_server(app)
+    url = str(server.make_url(""))
+    code, out = await curl(
+        "--data-urlencode",
+        "login=bob",
+        "--data-urlencode",
+        "password=s e",
+        url + "/login",
+    )
+    code2, out2 = await curl(url + "/search?q=a+b")
+    code3, out3 = await curl("-F", "login=amy", "-F", "password=pw", url + "/login")
     assert (code, out) == (0, "bob:s e")
     assert (code2, out2) == (0, "a b")
     assert (code3, out3) == (0, "amy:pw")
 
 
-async def test_file_uploads_with_post(tmp_path: pathlib.Path) -> None:
+async def test_file_uploads_with_post(
+    tmp_path: pathlib.Path, aiohttp_server: AiohttpServer
+) -> None:
     """Quickstart: File Uploads (request.post() gives a FileField)."""
 
     async def store_mp3_handler(request: web.Request) -> web.Response:
@@ -392,20 +395,20 @@ async def test_file_uploads_with_post(tmp_path: pathlib.Path) -> None:
     song.write_bytes(b"ID3" + bytes(range(256)) * 4)
     app = web.Application()
     app.router.add_post("/store/mp3", store_mp3_handler)
-    async with served(app) as port:
-        proc = await asyncio.create_subprocess_exec(
-            CURL,
-            "-s",
-            "--max-time",
-            "5",
-            "-D",
-            "-",
-            "-F",
-            f"mp3=@{song}",
-            f"http://127.0.0.1:{port}/store/mp3",
-            stdout=asyncio.subprocess.PIPE,
-        )
-        out, _ = await asyncio.wait_for(proc.communicate(), 10)
+    server = await aiohttp_server(app)
+    proc = await asyncio.create_subprocess_exec(
+        CURL,
+        "-s",
+        "--max-time",
+        "5",
+        "-D",
+        "-",
+        "-F",
+        f"mp3=@{song}",
+        str(server.make_url("/store/mp3")),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 10)
     head, _, body = out.partition(b"\r\n\r\n")
     assert proc.returncode == 0
     assert head.startswith(b"HTTP/1.1 200")
@@ -413,7 +416,9 @@ async def test_file_uploads_with_post(tmp_path: pathlib.Path) -> None:
     assert body == song.read_bytes()
 
 
-async def test_file_uploads_with_multipart_reader(tmp_path: pathlib.Path) -> None:
+async def test_file_uploads_with_multipart_reader(
+    tmp_path: pathlib.Path, aiohttp_server: AiohttpServer
+) -> None:
     """Quickstart: File Uploads (streaming with request.multipart())."""
     spool = tmp_path / "spool"
     spool.mkdir()
@@ -447,14 +452,10 @@ async def test_file_uploads_with_multipart_reader(tmp_path: pathlib.Path) -> Non
     song.write_bytes(payload)
     app = web.Application()
     app.router.add_post("/store/mp3", store_mp3_handler)
-    async with served(app) as port:
-        code, out = await curl(
-            "-F",
-            "name=tune",
-            "-F",
-            f"mp3=@{song}",
-            f"http://127.0.0.1:{port}/store/mp3",
-        )
+    server = await aiohttp_server(app)
+    code, out = await curl(
+        "-F", "name=tune", "-F", f"mp3=@{song}", str(server.make_url("/store/mp3"))
+    )
     assert (code, out) == (
         0,
         f"song.mp3 sized of {len(payload)} successfully stored (tune)",
@@ -480,6 +481,8 @@ async def test_websockets_echo() -> None:
 
     app = web.Application()
     app.router.add_get("/ws", websocket_handler)
+    # Raw socket: also checks the server drops the TCP connection after the
+    # closing handshake, which the client API does not show.
     async with served(app) as port:
         async with connect(port, "/ws") as ws:
             await ws.send_text("hello")
@@ -493,7 +496,7 @@ async def test_websockets_echo() -> None:
     assert close.close_code == 1000
 
 
-async def test_exceptions_raised_redirect() -> None:
+async def test_exceptions_raised_redirect(aiohttp_client: AiohttpClient) -> None:
     """Quickstart: Exceptions (raise HTTPFound('/redirect'))."""
 
     async def handler(request: web.Request) -> web.Response:
@@ -501,13 +504,15 @@ async def test_exceptions_raised_redirect() -> None:
 
     app = web.Application()
     app.router.add_get("/", handler)
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-    assert response.status == 302
-    assert response.header("Location") == "/redirect"
+    client = await aiohttp_client(app)
+    async with client.get("/", allow_redirects=False) as response:
+        assert response.status == 302
+        assert response.headers["Location"] == "/redirect"
 
 
-async def test_exceptions_returned_redirect_is_deprecated() -> None:
+async def test_exceptions_returned_redirect_is_deprecated(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """Quickstart: Exceptions (return HTTPFound('/redirect'): same effect,
     deprecated)."""
 
@@ -516,14 +521,15 @@ async def test_exceptions_returned_redirect_is_deprecated() -> None:
 
     app = web.Application()
     app.router.add_get("/", handler)
-    async with served(app) as port:
-        with pytest.warns(DeprecationWarning, match="returning HTTPException"):
-            response, _ = await request(port, get("/"))
-    assert response.status == 302
-    assert response.header("Location") == "/redirect"
+    client = await aiohttp_client(app)
+    with pytest.warns(DeprecationWarning, match="returning HTTPException"):
+        response = await client.get("/", allow_redirects=False)
+    async with response:
+        assert response.status == 302
+        assert response.headers["Location"] == "/redirect"
 
 
-async def test_exception_constructors() -> None:
+async def test_exception_constructors(aiohttp_client: AiohttpClient) -> None:
     """Quickstart: Exceptions (HTTPNotFound, HTTPFound, HTTPMethodNotAllowed)."""
 
     async def not_found(request: web.Request) -> web.Response:
@@ -539,15 +545,16 @@ async def test_exception_constructors() -> None:
     app.router.add_get("/nf", not_found)
     app.router.add_get("/so", see_other)
     app.router.add_route("*", "/na", not_allowed)
-    async with served(app) as port:
-        nf, _ = await request(port, get("/nf"))
-        so, _ = await request(port, get("/so"))
-        na, _ = await request(port, raw("DELETE", "/na"))
-    assert (nf.status, nf.reason, nf.body) == (404, "Nowhere", b"gone")
-    assert nf.header("X-Extra") == "1"
-    assert (so.status, so.header("Location"), so.body) == (303, "/other", b"moved")
-    assert na.status == 405
-    assert {m.strip() for m in (na.header("Allow") or "").split(",")} == {
+    client = await aiohttp_client(app)
+    async with client.get("/nf") as nf:
+        assert (nf.status, nf.reason, await nf.read()) == (404, "Nowhere", b"gone")
+        assert nf.headers["X-Extra"] == "1"
+    async with client.get("/so", allow_redirects=False) as so:
+        location = so.headers["Location"]
+        assert (so.status, location, await so.read()) == (303, "/other", b"moved")
+    async with client.delete("/na") as na:
+        assert na.status == 405
+    assert {m.strip() for m in na.headers.get("Allow", "").split(",")} == {
         "GET",
         "POST",
     }

@@ -7,21 +7,21 @@ import pathlib
 import signal
 from collections.abc import Awaitable, Callable
 
-from web_raw_client import request
 from web_run_app_harness import child_env, free_port, spawn
-from web_spec_harness import curl, get, served
+from web_spec_harness import curl
 
 from aiohttp import web
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpServer
 from aiohttp.typedefs import Handler, Middleware
 
 
-async def test_application_without_routes_answers_404() -> None:
+async def test_application_without_routes_answers_404(
+    aiohttp_server: AiohttpServer,
+) -> None:
     """Tutorial: Application (``curl -X GET`` returns only 404)."""
     app = web.Application()
-    async with served(app) as port:
-        code, out = await curl(
-            "-X", "GET", "-w", "%{http_code}", f"http://127.0.0.1:{port}"
-        )
+    server = await aiohttp_server(app)
+    code, out = await curl("-X", "GET", "-w", "%{http_code}", str(server.make_url("/")))
     assert code == 0
     assert out.endswith("404")
     assert "Not Found" in out
@@ -35,12 +35,12 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/", index)
 
 
-async def test_views_and_setup_routes() -> None:
+async def test_views_and_setup_routes(aiohttp_server: AiohttpServer) -> None:
     """Tutorial: Views (index view registered by setup_routes)."""
     app = web.Application()
     setup_routes(app)
-    async with served(app) as port:
-        code, out = await curl("-X", "GET", f"http://127.0.0.1:{port}")
+    server = await aiohttp_server(app)
+    code, out = await curl("-X", "GET", str(server.make_url("/")))
     assert (code, out) == (0, "Hello Aiohttp!")
 
 
@@ -55,7 +55,7 @@ def load_config(path: str) -> Config:
 
 
 async def test_configuration_pushed_into_the_application(
-    tmp_path: pathlib.Path,
+    tmp_path: pathlib.Path, aiohttp_client: AiohttpClient
 ) -> None:
     """Tutorial: Configuration files (load config and push into application)."""
     (tmp_path / "config").mkdir()
@@ -70,9 +70,10 @@ async def test_configuration_pushed_into_the_application(
     conf = load_config(str(tmp_path / "config" / "polls.json"))
     app[CONFIG] = conf
     app.router.add_get("/", show_db)
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-    assert (response.status, response.body) == (200, b"aiohttpdemo_polls")
+    client = await aiohttp_client(app)
+    async with client.get("/") as response:
+        assert response.status == 200
+        assert await response.read() == b"aiohttpdemo_polls"
 
 
 class FakeEngine:
@@ -93,7 +94,9 @@ class FakeEngine:
 DB = web.AppKey("db", FakeEngine)
 
 
-async def test_engine_on_startup_and_closed_on_cleanup() -> None:
+async def test_engine_on_startup_and_closed_on_cleanup(
+    aiohttp_client: AiohttpClient,
+) -> None:
     """Tutorial: Creating connection engine and Graceful shutdown signals."""
 
     async def init_pg(app: web.Application) -> None:
@@ -112,15 +115,19 @@ async def test_engine_on_startup_and_closed_on_cleanup() -> None:
     app.on_startup.append(init_pg)
     app.on_cleanup.append(close_pg)
     app.router.add_get("/", db_name)
-    async with served(app) as port:
-        response, _ = await request(port, get("/"))
-        assert not app[DB].closed
-    assert (response.status, response.body) == (200, b"polls")
+    client = await aiohttp_client(app)
+    async with client.get("/") as response:
+        assert response.status == 200
+        assert await response.read() == b"polls"
+    assert not app[DB].closed
+    await client.close()  # stops the server: the application cleans up
     assert app[DB].closed
     assert app[DB].waited
 
 
-async def test_static_routes(tmp_path: pathlib.Path) -> None:
+async def test_static_routes(
+    tmp_path: pathlib.Path, aiohttp_client: AiohttpClient
+) -> None:
     """Tutorial: Static files (setup_static_routes)."""
     project_root = tmp_path
     (project_root / "static").mkdir()
@@ -134,12 +141,13 @@ async def test_static_routes(tmp_path: pathlib.Path) -> None:
     assert str(app.router["static"].url_for(filename="style.css")) == (
         "/static/style.css"
     )
-    async with served(app) as port:
-        response, _ = await request(port, get("/static/style.css"))
-        missing, _ = await request(port, get("/static/nope.css"))
-    assert (response.status, response.body) == (200, b"body { color: red; }")
-    assert response.header("Content-Type") == "text/css"
-    assert missing.status == 404
+    client = await aiohttp_client(app)
+    async with client.get("/static/style.css") as response:
+        assert response.status == 200
+        assert await response.read() == b"body { color: red; }"
+        assert response.headers["Content-Type"] == "text/css"
+    async with client.get("/static/nope.css") as missing:
+        assert missing.status == 404
 
 
 Override = Callable[[web.Request, web.StreamResponse], Awaitable[web.StreamResponse]]
@@ -177,7 +185,7 @@ async def handle_500(
     )
 
 
-async def test_error_pages_middleware() -> None:
+async def test_error_pages_middleware(aiohttp_client: AiohttpClient) -> None:
     """Tutorial: Middlewares (error_pages for 404 and 500; new-style)."""
 
     async def broken(request: web.Request) -> web.Response:
@@ -195,17 +203,16 @@ async def test_error_pages_middleware() -> None:
     app.router.add_get("/broken", broken)
     app.router.add_get("/gone", returns_404)
     app.router.add_get("/forbidden", forbidden)
-    async with served(app) as port:
-        ok, _ = await request(port, get("/"))
-        not_found, _ = await request(port, get("/missing"))
-        returned, _ = await request(port, get("/gone"))
-        error, _ = await request(port, get("/broken"))
-        other, _ = await request(port, get("/forbidden"))
-    assert (ok.status, ok.body) == (200, b"Hello Aiohttp!")
-    assert (not_found.status, not_found.body) == (200, b"<h1>Pretty 404</h1>")
-    assert returned.body == b"<h1>Pretty 404</h1>"
-    assert (error.status, error.body) == (500, b"<h1>Pretty 500</h1>")
-    assert other.status == 403
+    client = await aiohttp_client(app)
+    answers: dict[str, tuple[int, bytes]] = {}
+    for path in ("/", "/missing", "/gone", "/broken", "/forbidden"):
+        async with client.get(path) as resp:
+            answers[path] = (resp.status, await resp.read())
+    assert answers["/"] == (200, b"Hello Aiohttp!")
+    assert answers["/missing"] == (200, b"<h1>Pretty 404</h1>")
+    assert answers["/gone"][1] == b"<h1>Pretty 404</h1>"
+    assert answers["/broken"] == (500, b"<h1>Pretty 500</h1>")
+    assert answers["/forbidden"][0] == 403
 
 
 VIEWS_PY = """\
