@@ -6,24 +6,14 @@ import asyncio
 
 import pytest
 
+# own_rootdir is an autouse fixture: importing it applies it to this module.
+from pytest_plugin_harness import own_rootdir as own_rootdir
+from pytest_plugin_harness import run
+
 # Loaded here: each in-process run unloads the modules it imported itself.
 import aiohttp.web  # noqa: F401
 
 pytest_plugins = ("pytester",)
-
-
-@pytest.fixture(autouse=True)
-def own_rootdir(pytester: pytest.Pytester) -> None:
-    """An ini file of its own: the workspace's (and its conftest) stay out.
-
-    Under nox the temporary files live inside the workspace.
-    """
-    pytester.makeini("[pytest]\n")
-
-
-def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    """Run pytest in-process, without hypothesis (slow to import afresh)."""
-    return pytester.runpytest("-p", "no:hypothesispytest", *args)
 
 
 # In this workspace the root conftest runs plain async tests itself and
