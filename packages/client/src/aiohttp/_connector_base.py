@@ -523,8 +523,15 @@ class BaseConnector:
         traces: Sequence[Trace],
         timeout: ClientTimeout | None,
     ) -> ResponseHandler:
-        """Open a new connection for ``req``: what each connector does its way."""
-        raise NotImplementedError
+        """Open a new connection for ``req``: what each connector does its way.
+
+        An abstract hook, as in aiohttp: ``BaseConnector`` itself pools and
+        hands out connections that its subclasses open.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} does not open connections: "
+            "a BaseConnector subclass implements _create_connection()"
+        )
 
     # -- taking back --------------------------------------------------------------
 
