@@ -21,7 +21,9 @@ over its characters (about 4 microseconds for a browser's dozen fields).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Final, NamedTuple
 
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -58,6 +60,16 @@ _FIELD_LINE = re.compile(
     rb"\n(" + _TOKEN + rb"):[\t ]*(" + _VALUE + rb")[\t ]*\r(?=\n|\Z)"
 )
 _TOKEN_BYTES = re.compile(_TOKEN)
+# One ordinary response field line, led by the LF before it (as _FIELD_LINE):
+# "name [OWS] : OWS value OWS [CR]" with a value free of CR, LF and NUL.
+# What parse_fields_lax accepts without obs-fold; a line it does not match
+# goes to the general parser, which accepts or refuses it the same way.
+_LAX_FIELD_LINE = re.compile(
+    rb"\n("
+    + _TOKEN
+    + rb")[ \t]*:[ \t]*((?:[^\r\n\x00 \t](?:[^\r\n\x00]*[^\r\n\x00 \t])?)?)"
+    + rb"[ \t]*\r?(?=\n|\Z)"
+)
 # The target admits visible ASCII but "#": a fragment has no business in a
 # request. Matched on the line decoded as Latin-1, so the groups are str.
 _REQUEST_LINE = re.compile(
@@ -119,13 +131,14 @@ class Limits:
     max_headers: int = 128
 
 
-@dataclass(frozen=True, slots=True)
-class Framing:
+class Framing(NamedTuple):
     """How the body after a head is delimited (RFC 9112 section 6.3).
 
     ``length`` is the Content-Length (0 for no body); ``chunked`` and
     ``until_close`` are the other two ways; ``switch`` says the connection
     changes protocols after this message, handing the rest of the bytes on.
+    (A NamedTuple, not a dataclass: one is made for every message with a
+    length, and ``_new_tuple`` builds it in C.)
     """
 
     length: int = 0
@@ -448,10 +461,38 @@ def parse_response_head(
     as RFC 9112 section 6.3 says; without a length a body runs to the end
     of the connection when ``read_until_eof``, and is empty otherwise.
     """
-    lines = [line.removesuffix(b"\r") for line in head.split(b"\n")]
-    if lines and not lines[-1]:
-        lines.pop()
-    line = lines[0] if lines else b""
+    return _parse_response_head(request_method, with_body, read_until_eof, head, limits)
+
+
+def response_head_parser(
+    request_method: str | None, with_body: bool, read_until_eof: bool
+) -> Callable[[bytes, Limits], tuple[RawResponseMessage, Framing]]:
+    """``parse_response_head`` with its options bound, for one connection.
+
+    The options lead the arguments, so the bound function is a plain
+    ``partial`` that adds no keyword arguments to each call.
+    """
+    return partial(_parse_response_head, request_method, with_body, read_until_eof)
+
+
+def _parse_response_head(
+    request_method: str | None,
+    with_body: bool,
+    read_until_eof: bool,
+    head: bytes,
+    limits: Limits,
+) -> tuple[RawResponseMessage, Framing]:
+    # The status line, without its CR; the field lines after it keep the LF
+    # that leads each of them and lose the one that ends the head.
+    end = head.find(b"\n")
+    if end < 0:
+        line, fields = head.removesuffix(b"\r"), b""
+    else:
+        line, fields = head[:end].removesuffix(b"\r"), head[end:]
+        if fields.endswith(b"\n"):
+            fields = fields[:-1]
+        elif fields.endswith(b"\n\r"):
+            fields = fields[:-2]
     if len(line) > limits.max_line_size:
         raise LineTooLong("status line", limits.max_line_size, len(line))
     match = _STATUS_LINE.fullmatch(line)
@@ -465,16 +506,22 @@ def parse_response_head(
     code = int(code_bytes)
     if code < 100:
         raise BadStatusLine(line.decode("latin-1"))
-    reason = (reason_bytes or b"").strip().decode("utf-8", "surrogateescape")
+    reason = (
+        reason_bytes.strip().decode("utf-8", "surrogateescape") if reason_bytes else ""
+    )
 
-    headers, raw_headers = parse_fields_lax(lines[1:], limits)
-    should_close, upgrade = _connection(headers, version)
+    parsed = _parse_usual_fields(fields, limits)
+    if parsed is None:
+        # Something unusual: the line-by-line parser has the final word.
+        lines = [field.removesuffix(b"\r") for field in fields[1:].split(b"\n")]
+        parsed = parse_fields_lax(lines if fields else [], limits)
+    headers, raw_headers = parsed
+    if hdrs.CONNECTION in headers:
+        should_close, upgrade = _connection(headers, version)
+    else:  # the usual case: the version decides
+        should_close, upgrade = version is not HttpVersion11, False
     framing = _response_framing(
-        headers,
-        code,
-        request_method,
-        with_body=with_body,
-        read_until_eof=read_until_eof,
+        headers, code, request_method, with_body, read_until_eof
     )
     if framing.until_close:
         should_close = True
@@ -487,7 +534,7 @@ def parse_response_head(
             headers,
             raw_headers,
             should_close,
-            _compression(headers),
+            _compression(headers) if hdrs.CONTENT_ENCODING in headers else None,
             upgrade,
             framing.chunked,
         ),
@@ -495,11 +542,37 @@ def parse_response_head(
     return message, framing
 
 
+def _parse_usual_fields(
+    fields: bytes, limits: Limits
+) -> tuple[CIMultiDictProxy[str], RawHeaders] | None:
+    """Parse the field lines of a usual response head in one regex pass.
+
+    ``None`` when some line needs parse_fields_lax's line-by-line care
+    (obs-fold, a line it refuses) or a limit may be passed: that parser
+    then gives the answer, so both paths accept and refuse alike.
+    """
+    if not fields:
+        return _EMPTY_HEADERS, ()
+    count = fields.count(b"\n")
+    if len(fields) > limits.max_field_size or count > limits.max_headers:
+        return None
+    raw: list[tuple[bytes, bytes]] = _LAX_FIELD_LINE.findall(fields)
+    if len(raw) != count:
+        return None
+    try:
+        pairs = [(name.decode("latin-1"), value.decode()) for name, value in raw]
+    except UnicodeDecodeError:
+        pairs = [
+            (name.decode("latin-1"), value.decode("utf-8", "surrogateescape"))
+            for name, value in raw
+        ]
+    return CIMultiDictProxy(CIMultiDict(pairs)), tuple(raw)
+
+
 def _response_framing(
     headers: CIMultiDictProxy[str],
     code: int,
     request_method: str | None,
-    *,
     with_body: bool,
     read_until_eof: bool,
 ) -> Framing:
@@ -512,13 +585,21 @@ def _response_framing(
         or not with_body
     ):
         return NO_BODY
-    transfer = _tokens(headers, hdrs.TRANSFER_ENCODING)
-    if transfer:
-        # Transfer-Encoding overrides Content-Length; without chunked last
-        # the body runs to the end of the connection (RFC 9112 6.3 item 4).
-        return CHUNKED if transfer[-1] == "chunked" else UNTIL_CLOSE
+    if hdrs.TRANSFER_ENCODING in headers:
+        transfer = _tokens(headers, hdrs.TRANSFER_ENCODING)
+        if transfer:
+            # Transfer-Encoding overrides Content-Length; without chunked
+            # last the body runs to the end of the connection (RFC 9112 6.3
+            # item 4).
+            return CHUNKED if transfer[-1] == "chunked" else UNTIL_CLOSE
     lengths = headers.getall(hdrs.CONTENT_LENGTH, ())
     if lengths:
-        length = _content_length(list(lengths), strict=False)
-        return Framing(length) if length else NO_BODY
+        text = lengths[0]
+        if len(lengths) == 1 and text.isdigit() and text.isascii():
+            length = int(text)  # the usual single length: nothing to reconcile
+            if length > MAX_BODY_LENGTH:
+                length = _content_length(lengths, strict=False)  # refuses it
+        else:
+            length = _content_length(list(lengths), strict=False)
+        return _new_tuple(Framing, (length, False, False, False)) if length else NO_BODY
     return UNTIL_CLOSE if read_until_eof else NO_BODY

@@ -180,6 +180,11 @@ class MessageReader:
         return self._state is _HEAD and bool(self._pending)
 
     @property
+    def between_messages(self) -> bool:
+        """Whether the stream is at a message boundary with nothing buffered."""
+        return self._state is _HEAD and not self._pending
+
+    @property
     def error(self) -> HttpProcessingError | None:
         """The error that ended the stream, if one did."""
         return self._error
@@ -405,6 +410,12 @@ class MessageReader:
                 return self._wait_for_head(data, pos)
             head, after = data[pos : found + 2], found + 4
         message, framing = self._parse_head(head, self._limits)
+        length = framing.length
+        if length and not framing.switch and after + length <= len(data):
+            # The usual small message: its whole body came with its head.
+            end = after + length
+            events += (_new_tuple(Head, (message, True)), data[after:end], END)
+            return end
         self._start_body(message, framing, events)
         return after
 
@@ -422,12 +433,12 @@ class MessageReader:
         if framing is NO_BODY:  # the usual request: nothing more to read
             events.append(_new_tuple(Head, (message, False)))
         elif framing.chunked:
-            events.append(Head(message, True))
+            events.append(_new_tuple(Head, (message, True)))
             self._state = _CHUNK_LINE
             self._chunk_extensions = 0
             self._switch_after = framing.switch
         elif framing.length:
-            events.append(Head(message, True))
+            events.append(_new_tuple(Head, (message, True)))
             self._state = _LENGTH
             self._remaining = framing.length
             self._switch_after = framing.switch

@@ -18,15 +18,12 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from contextlib import AbstractContextManager
-from functools import partial
 from typing import ClassVar, Final, Generic, TypeVar
 
 from multidict import CIMultiDictProxy
 
 from ._http1_head import (
-    Framing,
     Limits,
     RawHeaders,
     RawRequestMessage,
@@ -35,6 +32,7 @@ from ._http1_head import (
     parse_fields_strict,
     parse_request_head,
     parse_response_head,
+    response_head_parser,
 )
 from ._http1_reader import CHUNK_END, END, Head, MessageReader, Switch
 from .base_protocol import BaseProtocol
@@ -203,6 +201,20 @@ class HttpParser(ABC, Generic[_MsgT]):
         """
         return self._reader.head_pending
 
+    @property
+    def between_messages(self) -> bool:
+        """Whether the last message is complete and nothing of the next arrived.
+
+        A connection's parser can then read the next message as a new one
+        would (the client reuses it for the next response).
+        """
+        return (
+            self._payload is None
+            and not self._upgraded
+            and self.pending_error is None
+            and self._reader.between_messages
+        )
+
     def set_upgraded(self, val: bool) -> None:
         """Mark the connection as switched to another protocol (or not)."""
         self._upgraded = val
@@ -333,11 +345,8 @@ class HttpResponseParser(HttpParser[RawResponseMessage]):
     lax = True
 
     def _make_reader(self) -> MessageReader:
-        parse: Callable[[bytes, Limits], tuple[RawResponseMessage, Framing]] = partial(
-            parse_response_head,
-            request_method=self.method,
-            with_body=self.response_with_body,
-            read_until_eof=self.read_until_eof,
+        parse = response_head_parser(
+            self.method, self.response_with_body, self.read_until_eof
         )
         return MessageReader(parse, self._limits, lax=self.lax)
 
