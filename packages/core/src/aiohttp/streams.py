@@ -324,18 +324,24 @@ class StreamReader:
         self._buffer.append(data)
         self._size += length
         self.total_bytes += length
-        self._wake_waiter()
+        # Checked before the call here and below: mostly nobody waits.
+        if self._waiter is not None:
+            self._wake_waiter()
         if self._size > self._high_water and not self._protocol._reading_paused:
             self._protocol.pause_reading()
 
     def feed_eof(self) -> None:
         """Mark the end of the body: wake readers and run the EOF callbacks."""
         self._eof = True
-        self._wake_waiter()
-        self._wake_eof_waiter()
-        callbacks, self._eof_callbacks = self._eof_callbacks, []
-        for callback in callbacks:
-            self._run_eof_callback(callback)
+        if self._waiter is not None:
+            self._wake_waiter()
+        if self._eof_waiter is not None:
+            self._wake_eof_waiter()
+        callbacks = self._eof_callbacks
+        if callbacks:
+            self._eof_callbacks = []
+            for callback in callbacks:
+                self._run_eof_callback(callback)
 
     def set_exception(
         self,
@@ -350,8 +356,10 @@ class StreamReader:
             exc.__cause__ = exc_cause
         self._exception = exc
         self._eof_callbacks.clear()
-        self._wake_waiter()
-        self._wake_eof_waiter()
+        if self._waiter is not None:
+            self._wake_waiter()
+        if self._eof_waiter is not None:
+            self._wake_eof_waiter()
 
     def begin_http_chunk_receiving(self) -> None:
         """Note that the body uses the chunked transfer coding.
