@@ -12,7 +12,9 @@ loop clock, so that many connections' timers share the same wake-ups.
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
+import operator
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -22,6 +24,7 @@ from typing import Any
 
 __all__ = (
     "BaseTimerContext",
+    "SharedDeadlines",
     "TimeoutHandle",
     "TimerContext",
     "TimerNoop",
@@ -31,9 +34,10 @@ __all__ = (
 )
 
 if sys.version_info >= (3, 11):
-
-    def _cancelling(task: asyncio.Task[Any]) -> int:
-        return task.cancelling()
+    # A C-level call: a timer is entered on every client request.
+    _cancelling: Callable[[asyncio.Task[Any]], int] = operator.methodcaller(
+        "cancelling"
+    )
 
     def _uncancel(task: asyncio.Task[Any]) -> int:
         return task.uncancel()
@@ -131,7 +135,8 @@ class TimerContext(BaseTimerContext):
         task = asyncio.current_task(loop=self._loop)
         if task is None:
             raise RuntimeError("Timeout context manager should be used inside a task")
-        self.assert_timeout()
+        if self._cancelled:  # assert_timeout(), inline: entered on every request
+            raise asyncio.TimeoutError from None
         self._entered.append((task, _cancelling(task)))
         return self
 
@@ -226,6 +231,43 @@ class TimeoutHandle:
             self._loop.call_exception_handler(
                 {"message": "Error in a timeout callback", "exception": exc}
             )
+
+
+class SharedDeadlines:
+    """Timers that fire at whole seconds, one loop timer per second for all.
+
+    A timeout of ``ceil_threshold`` seconds or more ends on a whole second
+    (see :func:`calculate_timeout_when`), so the many timeouts started
+    within one second (a client's ``total`` timeouts, say) share their
+    deadline: here they share one loop timer too, instead of each arming
+    and cancelling its own. Shorter timeouts get a loop timer of their own.
+    """
+
+    __slots__ = ("_due", "_loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        # The timers due at each deadline; a deadline's loop timer fires them.
+        self._due: dict[float, set[TimerContext]] = {}
+
+    def arm(
+        self, timer: TimerContext, timeout: float, ceil_threshold: float = 5
+    ) -> Callable[[], None]:
+        """Fire ``timer`` once ``timeout`` seconds pass; return its disarming."""
+        loop = self._loop
+        if timeout < ceil_threshold:
+            return loop.call_at(loop.time() + timeout, timer.timeout).cancel
+        when = float(math.ceil(loop.time() + timeout))  # calculate_timeout_when()
+        timers = self._due.get(when)
+        if timers is None:
+            timers = self._due[when] = set()
+            loop.call_at(when, self._fire, when)
+        timers.add(timer)
+        return functools.partial(timers.discard, timer)
+
+    def _fire(self, when: float) -> None:
+        for timer in self._due.pop(when):
+            timer.timeout()
 
 
 class _TimeoutAt:
