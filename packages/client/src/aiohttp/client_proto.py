@@ -33,7 +33,7 @@ from typing import Protocol
 
 from ._sentinel import _SENTINEL, sentinel
 from ._timers import calculate_timeout_when
-from .base_protocol import BaseProtocol
+from .base_protocol import _FLOW_CONTROL_ERRORS, BaseProtocol
 from .client_exceptions import (
     ClientConnectionError,
     ClientOSError,
@@ -91,6 +91,8 @@ class ResponseHandler(BaseProtocol):
         "_exception",
         "_last_data",
         "_messages",
+        "_parser_settings",
+        "_pause_scheduled",
         "_payload",
         "_payload_parser",
         "_read_timeout",
@@ -98,6 +100,7 @@ class ResponseHandler(BaseProtocol):
         "_should_close",
         "_tail",
         "_timeout_ceil_threshold",
+        "_transport_paused",
         "_upgraded",
         "_waiter",
     )
@@ -116,6 +119,12 @@ class ResponseHandler(BaseProtocol):
         self._parser: HttpResponseParser | None = None
         self._payload: _Payload | None = None
         self._payload_parser: _PayloadParser | None = None
+        # What the parser was made for (see set_response_params).
+        self._parser_settings: tuple[object, ...] = ()
+        # Reading is paused at once; the transport a moment later (see
+        # pause_reading).
+        self._pause_scheduled = False
+        self._transport_paused = False
         self._tail = b""
         self._read_timeout: float | None = None
         self._read_timeout_handle: asyncio.TimerHandle | None = None
@@ -294,21 +303,43 @@ class ResponseHandler(BaseProtocol):
         """
         self._read_timeout = read_timeout
         self._timeout_ceil_threshold = timeout_ceil_threshold
-        self._parser = HttpResponseParser(
-            self,
-            self._loop,
+        settings = (
+            skip_payload,
+            read_until_eof,
+            auto_decompress,
             read_bufsize,
-            max_line_size=max_line_size,
-            max_headers=max_headers,
-            max_field_size=max_field_size,
-            timer=timer,
-            method=method,
-            payload_exception=ClientPayloadError,
-            response_with_body=not skip_payload,
-            read_until_eof=read_until_eof,
-            auto_decompress=auto_decompress,
+            max_line_size,
+            max_field_size,
+            max_headers,
+            method,
         )
-        self._feed_tail()
+        parser = self._parser
+        if (
+            parser is not None
+            and settings == self._parser_settings
+            and parser.between_messages
+        ):
+            # A kept-alive connection's next response, read the same way:
+            # the parser of the last one serves (only the timer changes).
+            parser.timer = timer
+        else:
+            self._parser = HttpResponseParser(
+                self,
+                self._loop,
+                read_bufsize,
+                max_line_size=max_line_size,
+                max_headers=max_headers,
+                max_field_size=max_field_size,
+                timer=timer,
+                method=method,
+                payload_exception=ClientPayloadError,
+                response_with_body=not skip_payload,
+                read_until_eof=read_until_eof,
+                auto_decompress=auto_decompress,
+            )
+            self._parser_settings = settings
+        if self._tail:
+            self._feed_tail()
 
     def set_parser(self, parser: _PayloadParser, payload: _Payload) -> None:
         """Hand the connection over to ``parser`` (after a 101 upgrade).
@@ -341,7 +372,10 @@ class ResponseHandler(BaseProtocol):
 
     def start_timeout(self) -> None:
         """Start waiting for the response: the request is sent."""
-        self._reschedule_timeout()
+        if self._read_timeout:
+            self._reschedule_timeout()
+        elif self._read_timeout_handle is not None:
+            self._drop_timeout()
 
     def _reschedule_timeout(self) -> None:
         # Re-armed lazily: a chunk only notes the time, and the timer, when it
@@ -384,13 +418,40 @@ class ResponseHandler(BaseProtocol):
             payload.set_exception(exc)
 
     def pause_reading(self) -> None:
-        """Stop reading; the read timeout stops too (we are not waiting)."""
-        super().pause_reading()
+        """Stop reading; the read timeout stops too (we are not waiting).
+
+        The transport itself stops once the callbacks already due have run:
+        a full body buffer asks for the pause from inside ``data_received``,
+        and a reader that keeps up empties it right after, so pausing and
+        resuming the transport every time would cost two system calls and a
+        loop iteration per read for nothing. At most one more read (of the
+        transport's read size) may arrive in between: one already due in the
+        same loop iteration.
+        """
+        if self._reading_paused or self.transport is None:
+            return
+        self._reading_paused = True
         self._drop_timeout()
+        if not self._pause_scheduled:
+            self._pause_scheduled = True
+            self._loop.call_soon(self._pause_transport)
+
+    def _pause_transport(self) -> None:
+        self._pause_scheduled = False
+        transport = self.transport
+        if self._reading_paused and not self._transport_paused and transport:
+            with suppress(*_FLOW_CONTROL_ERRORS):
+                transport.pause_reading()
+            self._transport_paused = True
 
     def resume_reading(self, resume_parser: bool = True) -> None:
         """Read again, and time the peer again if a response is awaited."""
-        super().resume_reading(resume_parser)
+        if self._reading_paused and self.transport is not None:
+            self._reading_paused = False
+            if self._transport_paused:
+                self._transport_paused = False
+                with suppress(*_FLOW_CONTROL_ERRORS):
+                    self.transport.resume_reading()
         payload = self._payload
         if self._read_timeout and (
             self._waiter is not None or (payload is not None and not payload.is_eof())
@@ -443,16 +504,28 @@ class ResponseHandler(BaseProtocol):
 
     def _deliver(self, messages: list[Response]) -> None:
         payload: StreamReader = EMPTY_PAYLOAD
-        for message, payload in messages:
+        for response in messages:
+            message, payload = response
             if message.should_close:
                 self._should_close = True
             self._payload = payload
-            self.feed_data((message, payload))
+            self._messages.append(response)
+        self._wake_waiter()
         # The read timer waits for the body; it stops once the body is complete.
-        if payload is EMPTY_PAYLOAD:
-            self._drop_timeout()
+        if payload.is_eof():
+            self._payload = None
+            if self._read_timeout_handle is not None:
+                self._drop_timeout()
         else:
-            payload.on_eof(self._drop_timeout)
+            payload.on_eof(self._body_complete)
+
+    def _body_complete(self) -> None:
+        # Forgotten once complete: nothing can fail it any more, and a clean
+        # connection need not ask it again whether it is.
+        payload = self._payload
+        if payload is not None and payload.is_eof():
+            self._payload = None
+        self._drop_timeout()
 
     def _fail_head(self, exc: Exception) -> None:
         # The connection is unusable: nothing after a broken head can be
@@ -505,6 +578,7 @@ class ResponseHandler(BaseProtocol):
         self._payload = None
         self._payload_parser = None
         self._reading_paused = False
+        self._transport_paused = False
         super().connection_lost(reraised)
 
     def _finish_body(self, exc: BaseException | None) -> None:
