@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import sys
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Final
 
 from multidict import CIMultiDict
 from yarl import URL
@@ -24,9 +24,8 @@ from . import hdrs
 from ._client_request_base import ClientRequestBase
 from ._client_response import ClientResponse
 from ._http_version import HttpVersion10, HttpVersion11
-from .base_protocol import BaseProtocol
 from .client_exceptions import ClientConnectionError, ClientOSError
-from .http_writer import StreamWriter
+from .http_writer import StreamWriter, serialize_headers
 from .payload import BytesPayload, JsonPayload, Payload, StringPayload
 
 if TYPE_CHECKING:
@@ -106,31 +105,20 @@ class ClientRequest(ClientRequestBase):
         ``ClientOSError`` when the connection fails under the head;
         ``ValueError`` for a head that cannot be sent.
         """
-        protocol = conn.protocol
+        protocol = conn._protocol
         if protocol is None:
             raise ClientConnectionError("Connection closed")
         status_line = self._prepare_head(conn)
         traces = self._traces
         tracker = self._upload_tracker
-        method, url = self.method, self.url
-        writer = StreamWriter(
-            cast(BaseProtocol, protocol),
-            self.loop,
-            on_chunk_sent=(
-                functools.partial(self._on_chunk_request_sent, method, url)
-                if traces or tracker is not None
-                else None
-            ),
-            on_headers_sent=(
-                functools.partial(self._on_headers_request_sent, method, url)
-                if traces
-                else None
-            ),
-        )
-        if tracker is not None:
-            tracker._start()
         try:
-            task = await self._write(writer, status_line, conn, protocol)
+            if self._write_at_once(status_line, protocol):
+                task = None
+            else:
+                if tracker is not None:
+                    tracker._start()
+                writer = self._new_writer(protocol)
+                task = await self._write(writer, status_line, conn, protocol)
         except BaseException as exc:
             if tracker is not None:
                 tracker._aborted(exc)
@@ -152,6 +140,48 @@ class ClientRequest(ClientRequestBase):
             session=self._session,
         )
         return response
+
+    def _write_at_once(self, status_line: str, protocol: ResponseHandler) -> bool:
+        """Write a request without a body, if it is a plain one; whether it was.
+
+        Most requests are: their head leaves in one write, with no await, no
+        task and no ``StreamWriter``. Anything else is ``_write()``'s.
+        """
+        headers = self.headers
+        if (
+            self._body is not None
+            or self._traces
+            or self._upload_tracker is not None
+            or self._continue is not None
+            or protocol.writing_paused
+            or hdrs.TRANSFER_ENCODING in headers
+        ):
+            return False
+        head = serialize_headers(status_line, headers)
+        transport = protocol.transport
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        transport.write(head)
+        protocol.start_timeout()
+        return True
+
+    def _new_writer(self, protocol: ResponseHandler) -> StreamWriter:
+        """The writer of the head and body, reporting to traces and tracker."""
+        method, url = self.method, self.url
+        return StreamWriter(
+            protocol,
+            self.loop,
+            on_chunk_sent=(
+                functools.partial(self._on_chunk_request_sent, method, url)
+                if self._traces or self._upload_tracker is not None
+                else None
+            ),
+            on_headers_sent=(
+                functools.partial(self._on_headers_request_sent, method, url)
+                if self._traces
+                else None
+            ),
+        )
 
     async def _write(
         self,

@@ -33,6 +33,7 @@ from . import hdrs
 from ._client_request_body import payload_from_data
 from ._client_request_headers import (
     DEFAULT_ACCEPT_ENCODING,
+    KNOWN_METHODS,
     check_headers,
     check_method,
     check_url,
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
 __all__ = ("ClientRequestBase",)
 
 _SSL_SCHEMES: Final = frozenset({"https", "wss"})
+_new_tuple: Final = tuple.__new__
 
 
 def _compressions() -> frozenset[str]:
@@ -158,16 +160,18 @@ class ClientRequestBase:
                 "data and json parameters can not be used at the same time"
             )
         self.loop = loop if loop is not None else asyncio.get_running_loop()
-        self.method = check_method(method)
-        url = _as_url(url)
+        self.method = method if method in KNOWN_METHODS else check_method(method)
+        if type(url) is not URL:
+            url = _as_url(url)
         self.update_host(url)
-        url, url_auth = strip_auth_from_url(url)
-        if url_auth is not None:
-            if auth is not None:
-                raise ValueError(
-                    "Cannot combine AUTH argument with credentials encoded in URL"
-                )
-            auth = url_auth
+        if url.raw_user is not None or url.raw_password is not None:
+            url, url_auth = strip_auth_from_url(url)
+            if url_auth is not None:
+                if auth is not None:
+                    raise ValueError(
+                        "Cannot combine AUTH argument with credentials encoded in URL"
+                    )
+                auth = url_auth
         if params:
             url = url.extend_query(params)
         self.original_url = url
@@ -237,21 +241,26 @@ class ClientRequestBase:
         proxy_headers = self.proxy_headers
         headers_hash = hash(tuple(proxy_headers.items())) if proxy_headers else None
         url = self.url
-        return ConnectionKey(
-            url.raw_host or "",
-            url.port,
-            url.scheme in _SSL_SCHEMES,
-            self._ssl,
-            self.proxy,
-            self.proxy_auth,
-            headers_hash,
+        return _new_tuple(
+            ConnectionKey,
+            (
+                url.raw_host or "",
+                url.port,
+                url.scheme in _SSL_SCHEMES,
+                self._ssl,
+                self.proxy,
+                self.proxy_auth,
+                headers_hash,
+            ),
         )
 
     @property
     def request_info(self) -> RequestInfo:
         """The URL, method and (live) headers of the request."""
-        return RequestInfo(
-            self.url, self.method, CIMultiDictProxy(self.headers), self.original_url
+        # tuple.__new__ builds it in C (RequestInfo's __new__ is Python).
+        return _new_tuple(
+            RequestInfo,
+            (self.url, self.method, CIMultiDictProxy(self.headers), self.original_url),
         )
 
     @property

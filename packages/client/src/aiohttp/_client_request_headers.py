@@ -25,6 +25,7 @@ from .typedefs import LooseCookies, LooseHeaders
 __all__ = (
     "ALLOWED_SCHEMES",
     "DEFAULT_ACCEPT_ENCODING",
+    "KNOWN_METHODS",
     "check_headers",
     "check_method",
     "check_url",
@@ -58,15 +59,15 @@ _TARGET_FORBIDDEN_RE: Final = re.compile("[\x00-\x20\x7f]")
 _COOKIE_CODER: Final = SimpleCookie()
 
 
-# The usual methods, already upper-case tokens: no need to look at them.
-_KNOWN_METHODS: Final = frozenset(
+#: The usual methods, already upper-case tokens: no need to look at them.
+KNOWN_METHODS: Final = frozenset(
     {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
 )
 
 
 def check_method(method: str) -> str:
     """Return ``method`` upper-cased; ``ValueError`` unless it is a token."""
-    if method in _KNOWN_METHODS:
+    if method in KNOWN_METHODS:
         return method
     if not isinstance(method, str) or not is_token(method):
         raise ValueError(

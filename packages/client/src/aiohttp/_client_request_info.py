@@ -104,12 +104,14 @@ def merge_ssl_params(
     verify_ssl: bool | None,
     ssl_context: SSLContext | None,
     fingerprint: bytes | None,
+    *,
+    stacklevel: int = 3,
 ) -> SSLSetting:
     """Fold the deprecated TLS arguments into one ``ssl`` value.
 
-    Each deprecated argument warns (``DeprecationWarning``) and may only be
-    used when ``ssl`` is left at its default; ``TypeError`` for an ``ssl``
-    of another type.
+    Each deprecated argument warns (``DeprecationWarning``, attributed
+    ``stacklevel`` frames up) and may only be used when ``ssl`` is left at
+    its default; ``TypeError`` for an ``ssl`` of another type.
     """
     if ssl is None:
         ssl = True
@@ -117,21 +119,21 @@ def merge_ssl_params(
         warnings.warn(
             "verify_ssl is deprecated, use ssl=False instead",
             DeprecationWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
         ssl = _only_one(ssl, False)
     if ssl_context is not None:
         warnings.warn(
             "ssl_context is deprecated, use ssl=context instead",
             DeprecationWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
         ssl = _only_one(ssl, ssl_context)
     if fingerprint is not None:
         warnings.warn(
             "fingerprint is deprecated, use ssl=Fingerprint(fingerprint) instead",
             DeprecationWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
         ssl = _only_one(ssl, Fingerprint(fingerprint))
     if not isinstance(ssl, SSL_ALLOWED_TYPES):

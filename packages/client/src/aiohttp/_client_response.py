@@ -46,7 +46,7 @@ from ._client_response_headers import (
     parse_set_cookies,
     resolve_charset,
 )
-from ._futures import set_exception, set_result
+from ._futures import set_result
 from ._headers_mixin import HeadersMixin
 from ._http_version import HttpVersion
 from ._mimetype import parse_content_type
@@ -195,7 +195,7 @@ class ClientResponse(HeadersMixin):
         raises ``ClientResponseError`` with the parser's status and message.
         """
         self._closed = False
-        protocol = connection.protocol
+        protocol = connection._protocol
         if protocol is None:
             raise ClientConnectionError(_CONNECTION_CLOSED)
         self._protocol = protocol
@@ -234,7 +234,7 @@ class ClientResponse(HeadersMixin):
         if self._closed:
             return
         protocol = self._protocol
-        if protocol is not None and protocol.upgraded:
+        if protocol is not None and protocol._upgraded:
             return  # the connection now belongs to the WebSocket
         self._closed = True
         self._cleanup_writer()
@@ -261,7 +261,7 @@ class ClientResponse(HeadersMixin):
     def _notify_content(self) -> None:
         content = self.content
         if content is not None and content.exception() is None:
-            set_exception(content, ClientConnectionError(_CONNECTION_CLOSED))
+            content.set_exception(ClientConnectionError(_CONNECTION_CLOSED))
         self._released = True
 
     @property
@@ -447,8 +447,11 @@ class ClientResponse(HeadersMixin):
         elif self._released:
             raise ClientConnectionError(_CONNECTION_CLOSED)
         protocol = self._protocol
-        if protocol is None or not protocol.upgraded:
-            await self._wait_released()
+        if protocol is None or not protocol._upgraded:
+            if self._writer_task is not None:
+                await self._wait_released()
+            elif self._connection is not None:
+                self._release_connection()
         return body
 
     async def _wait_released(self) -> None:

@@ -403,7 +403,9 @@ class BaseConnector:
             proto = self._take_idle(key)
             if proto is not None:
                 slots.acquire(key, proto)
-                return await self._reuse(key, proto, traces)
+                if traces:
+                    return await self._reuse(key, proto, traces)
+                return Connection(self, key, proto, self._loop, reused=True)
             reservation = slots.reserve(key)
         return await self._connect_slow(req, key, reservation, traces, timeout)
 

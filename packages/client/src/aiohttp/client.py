@@ -17,18 +17,14 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 from multidict import CIMultiDict, istr
 from yarl import URL
 
-from . import hdrs, http, payload
-from ._client_request_info import merge_ssl_params
+from . import hdrs, http
 from ._client_session_args import (
     RequestOptions,
-    merge_headers,
-    request_timeout,
-    skip_headers,
 )
 from ._client_session_cm import (
     _BaseRequestContextManager as _BaseRequestContextManager,
@@ -40,6 +36,7 @@ from ._client_session_cm import (
 )
 from ._client_session_request import RaiseForStatus, RequestFlow
 from ._client_timeout import DEFAULT_TIMEOUT, ClientTimeout
+from ._timers import SharedDeadlines
 from .abc import AbstractCookieJar
 from .client_exceptions import (
     ClientConnectionError,
@@ -86,11 +83,9 @@ from .connector import (
 )
 from .cookiejar import CookieJar
 from .helpers import BasicAuth, sentinel
-from .tracing import Trace, TraceConfig
+from .tracing import TraceConfig
 
 if TYPE_CHECKING:
-    from ssl import SSLContext
-
     from typing_extensions import Unpack
 
     from .client_ws import ClientWebSocketResponse, ClientWSTimeout
@@ -196,6 +191,7 @@ class ClientSession:
             "_default_proxy_auth",
             "_retry_connection",
             "_middlewares",
+            "_deadlines",
         ]
     )
 
@@ -263,6 +259,8 @@ class ClientSession:
         # The connector first: from here on __del__ checks for a leak.
         self._connector = connector
         self._loop = loop
+        # The requests' total timeouts, one loop timer per deadline.
+        self._deadlines = SharedDeadlines(loop)
         if loop.get_debug():
             self._source_traceback = traceback.extract_stack(sys._getframe(1))
 
@@ -391,113 +389,15 @@ class ClientSession:
         return _WSRequestContextManager(ws_connect(self, url, **kwargs))
 
     async def _request(
-        self,
-        method: str,
-        str_or_url: StrOrURL,
-        *,
-        params: Any = None,  # noqa: ANN401 - a Query; yarl checks it
-        data: Any = None,  # noqa: ANN401 - any body ClientRequest accepts
-        json: Any = None,  # noqa: ANN401 - any JSON-serialisable value
-        cookies: LooseCookies | None = None,
-        headers: LooseHeaders | None = None,
-        skip_auto_headers: Iterable[str] | None = None,
-        auth: BasicAuth | None = None,
-        allow_redirects: bool = True,
-        max_redirects: int = 10,
-        compress: str | bool | None = None,
-        chunked: bool | None = None,
-        expect100: bool = False,
-        raise_for_status: RaiseForStatus = None,
-        read_until_eof: bool = True,
-        proxy: StrOrURL | None = None,
-        proxy_auth: BasicAuth | None = None,
-        timeout: ClientTimeout | float | _SENTINEL | None = sentinel,
-        verify_ssl: bool | None = None,
-        fingerprint: bytes | None = None,
-        ssl_context: SSLContext | None = None,
-        ssl: SSLContext | bool | Fingerprint = True,
-        server_hostname: str | None = None,
-        proxy_headers: LooseHeaders | None = None,
-        trace_request_ctx: Any = None,  # noqa: ANN401 - handed to the tracers
-        read_bufsize: int | None = None,
-        auto_decompress: bool | None = None,
-        max_line_size: int | None = None,
-        max_field_size: int | None = None,
-        middlewares: Sequence[ClientMiddlewareType] | None = None,
+        self, method: str, str_or_url: StrOrURL, **kwargs: Unpack[RequestOptions]
     ) -> ClientResponse:
-        """Send a request and follow its redirects: the verbs' workhorse."""
-        if self.closed:
-            raise RuntimeError("Session is closed")
-        connector = self._connector
-        assert connector is not None
-        ssl = merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)
-        if data is not None and json is not None:
-            raise ValueError(
-                "data and json parameters can not be used at the same time"
-            )
-        if json is not None:
-            data = payload.JsonPayload(json, dumps=self._json_serialize)
-        # aiohttp 1 took a chunk size here; it still arrives from old callers.
-        if chunked is not None and not isinstance(cast(object, chunked), bool):
-            warnings.warn(
-                "Chunk size is deprecated #1615", DeprecationWarning, stacklevel=2
-            )
-        url = self._build_url(str_or_url)
-        if url.scheme not in connector.allowed_protocol_schema_set:
-            raise NonHttpUrlClientError(url)
-        if proxy is None:
-            proxy = self._default_proxy
-        if proxy_auth is None:
-            proxy_auth = self._default_proxy_auth
-        proxy_url: URL | None = None
-        if proxy is not None:
-            try:
-                proxy_url = URL(proxy)
-            except ValueError as exc:
-                raise InvalidURL(proxy) from exc
-        if raise_for_status is None:
-            raise_for_status = self._raise_for_status
-        traces = [
-            Trace(self, config, config.trace_config_ctx(trace_request_ctx))
-            for config in self._trace_configs
-        ]
-        flow = RequestFlow(
-            self,
-            method,
-            url,
-            params=params,
-            data=data,
-            headers=merge_headers(self._default_headers, headers),
-            skip_auto_headers=skip_headers(self._skip_auto_headers, skip_auto_headers),
-            auth=auth,
-            cookies=cookies,
-            allow_redirects=allow_redirects,
-            max_redirects=max_redirects,
-            compress=compress,
-            chunked=chunked,
-            expect100=expect100,
-            raise_for_status=raise_for_status,
-            read_until_eof=read_until_eof,
-            proxy=proxy_url,
-            proxy_auth=proxy_auth,
-            timeout=request_timeout(timeout, self._timeout),
-            ssl=ssl,
-            server_hostname=server_hostname,
-            proxy_headers=proxy_headers,
-            traces=traces,
-            read_bufsize=self._read_bufsize if read_bufsize is None else read_bufsize,
-            auto_decompress=(
-                self._auto_decompress if auto_decompress is None else auto_decompress
-            ),
-            max_line_size=self._max_line_size
-            if max_line_size is None
-            else max_line_size,
-            max_field_size=(
-                self._max_field_size if max_field_size is None else max_field_size
-            ),
-            middlewares=self._middlewares if middlewares is None else middlewares,
-        )
-        return await flow.run()
+        """Send a request and follow its redirects: the verbs' workhorse.
+
+        The keyword arguments are :meth:`request`'s; the flow checks them
+        (only those given are passed on: a call with many keyword arguments
+        costs more than the rest of a request's setup).
+        """
+        return await RequestFlow(self, method, str_or_url, **kwargs).run()
 
     def _build_url(self, str_or_url: StrOrURL) -> URL:
         try:
