@@ -1,7 +1,8 @@
-"""What the client's tests share: real servers on 127.0.0.1 to talk to.
+"""What the client's tests share: raw peers on 127.0.0.1, and certificates.
 
-``served_app`` runs an aiotide-web application (the client's tests use the
-web distribution as a test tool, DESIGN.md); ``raw_server`` runs a plain
+An aiotide-web application is served by the pytest plugin's fixtures
+(``aiohttp_client``, ``aiohttp_server``; the client's tests use the web
+distribution as a test tool, DESIGN.md). ``raw_server`` runs a plain
 asyncio server whose connection handler the test writes byte by byte, for
 the misbehaving peers a well-behaved framework cannot play.
 """
@@ -14,38 +15,10 @@ import ssl
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from yarl import URL
 
-from aiohttp import web
-
 StreamHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
-
-@contextlib.asynccontextmanager
-async def served_app(
-    app: web.Application,
-    *,
-    ssl_context: ssl.SSLContext | None = None,
-    host: str = "127.0.0.1",
-    **kwargs: Any,
-) -> AsyncIterator[URL]:
-    """Serve ``app`` on a free port; yield its base URL (``http://127.0.0.1:N``).
-
-    With ``ssl_context`` the site speaks TLS and the URL is ``https``; ``host``
-    names the URL's host (``localhost`` for cookie tests, where an IP address
-    would make the default jar refuse cookies).
-    """
-    runner = web.AppRunner(app, **kwargs)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context).start()
-        port = runner.addresses[0][1]
-        scheme = "https" if ssl_context is not None else "http"
-        yield URL.build(scheme=scheme, host=host, port=port)
-    finally:
-        await asyncio.wait_for(runner.cleanup(), 10)
 
 
 class RawServer:

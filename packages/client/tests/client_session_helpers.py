@@ -1,20 +1,12 @@
 """What the session, redirect, timeout and middleware tests share.
 
 ``echo_app`` answers every method on every path with what it received, as
-JSON; ``served_on`` serves an app on another loopback address (127.0.0.2 is
-another *host* to cookies, not just another port); ``KeepAlive`` is a raw
-server that answers requests on persistent connections and counts them.
+JSON; ``header_values`` reads a header's values out of its answer.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
-
-from client_harness import read_request, response
-from yarl import URL
 
 import aiohttp
 from aiohttp import web
@@ -48,59 +40,3 @@ def echo_app() -> web.Application:
 def header_values(answer: dict[str, Any], name: str) -> list[str]:
     """The values of header ``name`` in an :func:`echo` answer."""
     return [value for key, value in answer["headers"] if key.lower() == name.lower()]
-
-
-@contextlib.asynccontextmanager
-async def served_on(app: web.Application, host: str) -> AsyncIterator[URL]:
-    """Serve ``app`` on ``host`` (a loopback address) and a free port."""
-    runner = web.AppRunner(app)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, host, 0).start()
-        port = runner.addresses[0][1]
-        yield URL.build(scheme="http", host=host, port=port)
-    finally:
-        await asyncio.wait_for(runner.cleanup(), 10)
-
-
-class KeepAlive:
-    """A raw server's handler: answers ``b"ok"`` to each request, keeps alive.
-
-    Counts the connections open at once (``peak``) and the requests served.
-    ``serve_once`` closes each connection when a second request arrives on
-    it, without answering: the race of a server closing an idle connection
-    just as the client reuses it.
-    """
-
-    def __init__(self, *, serve_once: bool = False, delay: float = 0) -> None:
-        self.serve_once = serve_once
-        self.delay = delay
-        self.open = 0
-        self.peak = 0
-        self.requests = 0
-
-    async def __call__(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        self.open += 1
-        self.peak = max(self.peak, self.open)
-        try:
-            served = 0
-            while True:
-                try:
-                    head, _ = await read_request(reader)
-                except asyncio.IncompleteReadError:
-                    return
-                if self.serve_once and served:
-                    return
-                served += 1
-                self.requests += 1
-                if self.delay:
-                    await asyncio.sleep(self.delay)
-                answer = response(b"ok")
-                if head.startswith(b"HEAD "):  # the length, not the body
-                    answer = answer.removesuffix(b"ok")
-                writer.write(answer)
-                await writer.drain()
-        finally:
-            self.open -= 1

@@ -138,7 +138,3 @@ def server_frame(opcode: int, payload: bytes = b"", *, fin: bool = True) -> byte
     if len(payload) < 65536:
         return struct.pack("!BBH", first, 126, len(payload)) + payload
     return struct.pack("!BBQ", first, 127, len(payload)) + payload
-
-
-def close_payload(code: int, reason: bytes = b"") -> bytes:
-    return code.to_bytes(2, "big") + reason

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import cast
 
 import pytest
-from client_harness import served_app
 from client_session_helpers import TIMEOUT, echo, echo_app, header_values
 
 import aiohttp
 from aiohttp import web
 from aiohttp.client_middlewares import build_client_middlewares
+from aiohttp.pytest_plugin import AiohttpClient
 
 
 def _recorder(name: str, log: list[str]) -> aiohttp.ClientMiddlewareType:
@@ -25,32 +25,28 @@ def _recorder(name: str, log: list[str]) -> aiohttp.ClientMiddlewareType:
     return middleware
 
 
-async def test_middlewares_run_first_outermost() -> None:
+async def test_middlewares_run_first_outermost(aiohttp_client: AiohttpClient) -> None:
     log: list[str] = []
     middlewares = (_recorder("one", log), _recorder("two", log))
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, middlewares=middlewares) as session,
-        session.get(base / "x") as resp,
-    ):
+    client = await aiohttp_client(echo_app(), timeout=TIMEOUT, middlewares=middlewares)
+    async with client.get("/x") as resp:
         assert resp.status == 200
     assert log == ["one before /x", "two before /x", "two after 200", "one after 200"]
 
 
-async def test_request_middlewares_replace_the_sessions() -> None:
+async def test_request_middlewares_replace_the_sessions(
+    aiohttp_client: AiohttpClient,
+) -> None:
     log: list[str] = []
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(
-            timeout=TIMEOUT, middlewares=(_recorder("session", log),)
-        ) as session,
-    ):
-        async with session.get(base / "a", middlewares=(_recorder("request", log),)):
-            pass
-        async with session.get(base / "b", middlewares=()):
-            pass
-        async with session.get(base / "c"):
-            pass
+    client = await aiohttp_client(
+        echo_app(), timeout=TIMEOUT, middlewares=(_recorder("session", log),)
+    )
+    async with client.get("/a", middlewares=(_recorder("request", log),)):
+        pass
+    async with client.get("/b", middlewares=()):
+        pass
+    async with client.get("/c"):
+        pass
     assert log == [
         "request before /a",
         "request after 200",
@@ -59,22 +55,25 @@ async def test_request_middlewares_replace_the_sessions() -> None:
     ]
 
 
-async def test_a_middleware_may_change_the_request_and_the_response() -> None:
+async def test_a_middleware_may_change_the_request_and_the_response(
+    aiohttp_client: AiohttpClient,
+) -> None:
     async def add_header(
         request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
     ) -> aiohttp.ClientResponse:
         request.headers["X-Added"] = "yes"
         return await handler(request)
 
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, middlewares=(add_header,)) as session,
-        session.get(base) as resp,
-    ):
+    client = await aiohttp_client(
+        echo_app(), timeout=TIMEOUT, middlewares=(add_header,)
+    )
+    async with client.get("/") as resp:
         assert header_values(await resp.json(), "X-Added") == ["yes"]
 
 
-async def test_middlewares_run_for_each_redirect_hop() -> None:
+async def test_middlewares_run_for_each_redirect_hop(
+    aiohttp_client: AiohttpClient,
+) -> None:
     async def redirect(request: web.Request) -> web.Response:
         return web.Response(status=302, headers={"Location": "/target"})
 
@@ -82,13 +81,10 @@ async def test_middlewares_run_for_each_redirect_hop() -> None:
     app.router.add_get("/start", redirect)
     app.router.add_route("*", "/{tail:.*}", echo)
     log: list[str] = []
-    async with (
-        served_app(app) as base,
-        aiohttp.ClientSession(
-            timeout=TIMEOUT, middlewares=(_recorder("mw", log),)
-        ) as session,
-        session.get(base / "start") as resp,
-    ):
+    client = await aiohttp_client(
+        app, timeout=TIMEOUT, middlewares=(_recorder("mw", log),)
+    )
+    async with client.get("/start") as resp:
         assert resp.url.path == "/target"
     assert log == [
         "mw before /start",
@@ -98,7 +94,7 @@ async def test_middlewares_run_for_each_redirect_hop() -> None:
     ]
 
 
-async def test_a_middleware_may_retry() -> None:
+async def test_a_middleware_may_retry(aiohttp_client: AiohttpClient) -> None:
     calls = 0
 
     async def flaky(request: web.Request) -> web.Response:
@@ -121,16 +117,15 @@ async def test_a_middleware_may_retry() -> None:
 
     app = web.Application()
     app.router.add_post("/", flaky)
-    async with (
-        served_app(app) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, middlewares=(retry,)) as session,
-        session.post(base, data=b"body") as resp,
-    ):
+    client = await aiohttp_client(app, timeout=TIMEOUT, middlewares=(retry,))
+    async with client.post("/", data=b"body") as resp:
         assert await resp.text() == "served body"
     assert calls == 3
 
 
-async def test_a_middleware_may_use_the_session_without_middlewares() -> None:
+async def test_a_middleware_may_use_the_session_without_middlewares(
+    aiohttp_client: AiohttpClient,
+) -> None:
     async def audit(
         request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
     ) -> aiohttp.ClientResponse:
@@ -152,16 +147,15 @@ async def test_a_middleware_may_use_the_session_without_middlewares() -> None:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", record)
-    async with (
-        served_app(app) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, middlewares=(audit,)) as session,
-        session.get(base / "page") as resp,
-    ):
+    client = await aiohttp_client(app, timeout=TIMEOUT, middlewares=(audit,))
+    async with client.get("/page") as resp:
         assert resp.status == 200
     assert paths == ["POST /audit /page", "GET /page "]
 
 
-async def test_a_middlewares_exception_reaches_the_caller() -> None:
+async def test_a_middlewares_exception_reaches_the_caller(
+    aiohttp_client: AiohttpClient,
+) -> None:
     class Stop(Exception):
         pass
 
@@ -170,12 +164,9 @@ async def test_a_middlewares_exception_reaches_the_caller() -> None:
     ) -> aiohttp.ClientResponse:
         raise Stop(str(request.url))
 
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, middlewares=(refuse,)) as session,
-    ):
-        with pytest.raises(Stop):
-            await session.get(base)
+    client = await aiohttp_client(echo_app(), timeout=TIMEOUT, middlewares=(refuse,))
+    with pytest.raises(Stop):
+        await client.get("/")
 
 
 async def test_build_client_middlewares_without_a_session() -> None:

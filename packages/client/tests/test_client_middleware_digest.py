@@ -10,16 +10,16 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from client_harness import served_app
 
 import aiohttp
 from aiohttp import web
 from aiohttp._digest_challenge import parse_challenges
 from aiohttp.client_middleware_digest_auth import DigestAuthMiddleware
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpServer
+from aiohttp.test_utils import TestClient
 
 _HASHES = {
     "MD5": hashlib.md5,
@@ -142,12 +142,17 @@ def _app(server: DigestServer) -> web.Application:
     return app
 
 
-async def _session(**kwargs: Any) -> aiohttp.ClientSession:
-    preemptive = kwargs.pop("preemptive", True)
-    login = kwargs.pop("login", "user")
-    password = kwargs.pop("password", "secret")
+async def _client(
+    aiohttp_client: AiohttpClient,
+    app: web.Application,
+    *,
+    login: str = "user",
+    password: str = "secret",
+    preemptive: bool = True,
+) -> TestClient[web.Request, web.Application]:
+    """A client for ``app`` whose session authenticates with Digest."""
     digest = DigestAuthMiddleware(login, password, preemptive=preemptive)
-    return aiohttp.ClientSession(timeout=TIMEOUT, middlewares=(digest,), **kwargs)
+    return await aiohttp_client(app, timeout=TIMEOUT, middlewares=(digest,))
 
 
 @pytest.mark.parametrize(
@@ -163,47 +168,41 @@ async def _session(**kwargs: Any) -> aiohttp.ClientSession:
         None,  # no algorithm parameter: MD5
     ],
 )
-async def test_algorithms(algorithm: str | None) -> None:
+async def test_algorithms(aiohttp_client: AiohttpClient, algorithm: str | None) -> None:
     server = DigestServer(algorithm=algorithm)
-    async with (
-        served_app(_app(server)) as base,
-        await _session() as session,
-        session.get((base / "page").with_query(x="1")) as resp,
-    ):
+    client = await _client(aiohttp_client, _app(server))
+    async with client.get("/page?x=1") as resp:
         assert resp.status == 200
         assert await resp.text() == "hello user"
     assert server.log == [("/page", "challenge"), ("/page", "ok")]
 
 
-async def test_qop_auth_int_hashes_the_body() -> None:
+async def test_qop_auth_int_hashes_the_body(aiohttp_client: AiohttpClient) -> None:
     server = DigestServer(qop="auth-int", algorithm="SHA-256")
-    async with served_app(_app(server)) as base, await _session() as session:
-        async with session.post(base / "upload", data=b"the body") as resp:
-            assert resp.status == 200
-        async with session.put(base / "upload", json={"a": 1}) as resp:
-            assert resp.status == 200
+    client = await _client(aiohttp_client, _app(server))
+    async with client.post("/upload", data=b"the body") as resp:
+        assert resp.status == 200
+    async with client.put("/upload", json={"a": 1}) as resp:
+        assert resp.status == 200
     assert [state for _, state in server.log] == ["challenge", "ok", "ok"]
     assert "qop=auth-int" in server.headers[0]
 
 
-async def test_either_qop_and_no_qop() -> None:
+async def test_either_qop_and_no_qop(aiohttp_client: AiohttpClient) -> None:
     for qop in ("auth,auth-int", None):
         server = DigestServer(qop=qop)
-        async with (
-            served_app(_app(server)) as base,
-            await _session() as session,
-            session.post(base, data=b"x") as resp,
-        ):
+        client = await _client(aiohttp_client, _app(server))
+        async with client.post("/", data=b"x") as resp:
             assert resp.status == 200
         assert server.log[-1][1] == "ok"
 
 
-async def test_preemptive_reuse_counts_the_nonce() -> None:
+async def test_preemptive_reuse_counts_the_nonce(aiohttp_client: AiohttpClient) -> None:
     server = DigestServer()
-    async with served_app(_app(server)) as base, await _session() as session:
-        for path in ("one", "two", "three"):
-            async with session.get(base / path) as resp:
-                assert resp.status == 200
+    client = await _client(aiohttp_client, _app(server))
+    for path in ("/one", "/two", "/three"):
+        async with client.get(path) as resp:
+            assert resp.status == 200
     assert server.log == [
         ("/one", "challenge"),
         ("/one", "ok"),
@@ -216,24 +215,25 @@ async def test_preemptive_reuse_counts_the_nonce() -> None:
     assert len(cnonces) == 3
 
 
-async def test_without_preemptive_every_request_is_challenged() -> None:
+async def test_without_preemptive_every_request_is_challenged(
+    aiohttp_client: AiohttpClient,
+) -> None:
     server = DigestServer()
-    async with (
-        served_app(_app(server)) as base,
-        await _session(preemptive=False) as session,
-    ):
-        for _ in range(2):
-            async with session.get(base / "p") as resp:
-                assert resp.status == 200
+    client = await _client(aiohttp_client, _app(server), preemptive=False)
+    for _ in range(2):
+        async with client.get("/p") as resp:
+            assert resp.status == 200
     assert [state for _, state in server.log] == ["challenge", "ok"] * 2
 
 
-async def test_preemptive_only_inside_the_protection_space() -> None:
+async def test_preemptive_only_inside_the_protection_space(
+    aiohttp_client: AiohttpClient,
+) -> None:
     server = DigestServer(domain="/private/ /also")
-    async with served_app(_app(server)) as base, await _session() as session:
-        for path in ("private/a", "private/b", "also/c", "also", "public", "alsox"):
-            async with session.get(base / path) as resp:
-                assert resp.status == 200
+    client = await _client(aiohttp_client, _app(server))
+    for path in ("private/a", "private/b", "also/c", "also", "public", "alsox"):
+        async with client.get(f"/{path}") as resp:
+            assert resp.status == 200
     assert server.log == [
         ("/private/a", "challenge"),
         ("/private/a", "ok"),
@@ -247,26 +247,27 @@ async def test_preemptive_only_inside_the_protection_space() -> None:
     ]
 
 
-async def test_preemptive_stays_on_its_origin() -> None:
+async def test_preemptive_stays_on_its_origin(aiohttp_server: AiohttpServer) -> None:
     first, second = DigestServer(), DigestServer()
-    async with (
-        served_app(_app(first)) as base,
-        served_app(_app(second)) as other,
-        await _session() as session,
-    ):
-        async with session.get(base / "a") as resp:
+    base = await aiohttp_server(_app(first))
+    other = await aiohttp_server(_app(second))
+    digest = DigestAuthMiddleware("user", "secret")
+    async with aiohttp.ClientSession(timeout=TIMEOUT, middlewares=(digest,)) as session:
+        async with session.get(base.make_url("/a")) as resp:
             assert resp.status == 200
-        async with session.get(other / "b") as resp:
+        async with session.get(other.make_url("/b")) as resp:
             assert resp.status == 200
     assert second.log == [("/b", "challenge"), ("/b", "ok")]
 
 
-async def test_a_stale_nonce_is_renewed_without_failing() -> None:
+async def test_a_stale_nonce_is_renewed_without_failing(
+    aiohttp_client: AiohttpClient,
+) -> None:
     server = DigestServer(single_use_nonces=True)
-    async with served_app(_app(server)) as base, await _session() as session:
-        for path in ("a", "b"):
-            async with session.get(base / path) as resp:
-                assert resp.status == 200
+    client = await _client(aiohttp_client, _app(server))
+    for path in ("/a", "/b"):
+        async with client.get(path) as resp:
+            assert resp.status == 200
     assert server.log == [
         ("/a", "challenge"),
         ("/a", "ok"),
@@ -275,47 +276,44 @@ async def test_a_stale_nonce_is_renewed_without_failing() -> None:
     ]
 
 
-async def test_wrong_credentials_return_the_401() -> None:
+async def test_wrong_credentials_return_the_401(aiohttp_client: AiohttpClient) -> None:
     server = DigestServer()
-    async with (
-        served_app(_app(server)) as base,
-        await _session(password="wrong") as session,
-        session.get(base / "p") as resp,
-    ):
+    client = await _client(aiohttp_client, _app(server), password="wrong")
+    async with client.get("/p") as resp:
         assert resp.status == 401
         assert await resp.text() == "who are you?"
     assert server.log == [("/p", "challenge"), ("/p", "refused")]
 
 
-async def test_other_schemes_in_the_same_header() -> None:
+async def test_other_schemes_in_the_same_header(aiohttp_client: AiohttpClient) -> None:
     server = DigestServer(extra_challenge='Basic realm="basic, really"')
-    async with (
-        served_app(_app(server)) as base,
-        await _session() as session,
-        session.get(base) as resp,
-    ):
+    client = await _client(aiohttp_client, _app(server))
+    async with client.get("/") as resp:
         assert resp.status == 200
 
 
-async def test_a_non_ascii_username_goes_in_username_star() -> None:
+async def test_a_non_ascii_username_goes_in_username_star(
+    aiohttp_client: AiohttpClient,
+) -> None:
     server = DigestServer()
-    async with (
-        served_app(_app(server)) as base,
-        await _session(login="jos\u00e9") as session,
-        session.get(base) as resp,
-    ):
+    client = await _client(aiohttp_client, _app(server), login="jos\u00e9")
+    async with client.get("/") as resp:
         assert await resp.text() == "hello jos\u00e9"
     assert "username*=UTF-8''jos%C3%A9" in server.headers[0]
 
 
-async def test_an_unsupported_algorithm_is_an_error() -> None:
+async def test_an_unsupported_algorithm_is_an_error(
+    aiohttp_client: AiohttpClient,
+) -> None:
     server = DigestServer(algorithm="SHA3-256")
-    async with served_app(_app(server)) as base, await _session() as session:
-        with pytest.raises(aiohttp.ClientError, match="SHA3-256"):
-            await session.get(base)
+    client = await _client(aiohttp_client, _app(server))
+    with pytest.raises(aiohttp.ClientError, match="SHA3-256"):
+        await client.get("/")
 
 
-async def test_a_challenge_without_nonce_is_an_error() -> None:
+async def test_a_challenge_without_nonce_is_an_error(
+    aiohttp_client: AiohttpClient,
+) -> None:
     async def handler(request: web.Request) -> web.Response:
         return web.Response(
             status=401, headers={"WWW-Authenticate": 'Digest realm="r"'}
@@ -323,22 +321,19 @@ async def test_a_challenge_without_nonce_is_an_error() -> None:
 
     app = web.Application()
     app.router.add_get("/", handler)
-    async with served_app(app) as base, await _session() as session:
-        with pytest.raises(aiohttp.ClientError, match="nonce"):
-            await session.get(base)
+    client = await _client(aiohttp_client, app)
+    with pytest.raises(aiohttp.ClientError, match="nonce"):
+        await client.get("/")
 
 
-async def test_a_401_without_digest_is_passed_on() -> None:
+async def test_a_401_without_digest_is_passed_on(aiohttp_client: AiohttpClient) -> None:
     async def handler(request: web.Request) -> web.Response:
         return web.Response(status=401, headers={"WWW-Authenticate": 'Basic realm="r"'})
 
     app = web.Application()
     app.router.add_get("/", handler)
-    async with (
-        served_app(app) as base,
-        await _session() as session,
-        session.get(base) as resp,
-    ):
+    client = await _client(aiohttp_client, app)
+    async with client.get("/") as resp:
         assert resp.status == 401
 
 

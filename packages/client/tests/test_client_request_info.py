@@ -9,7 +9,7 @@ import ssl
 import warnings
 
 import pytest
-from client_harness import self_signed_certificate, served_app, server_tls_context
+from client_harness import self_signed_certificate, server_tls_context
 from yarl import URL
 
 import aiohttp
@@ -17,6 +17,7 @@ from aiohttp import client_reqrep, web
 from aiohttp.client_exceptions import ServerFingerprintMismatch
 from aiohttp.client_reqrep import ConnectionKey, Fingerprint, _merge_ssl_params
 from aiohttp.helpers import BasicAuth
+from aiohttp.pytest_plugin import AiohttpServer
 
 
 def test_public_names() -> None:
@@ -68,51 +69,51 @@ def test_fingerprint_bad_length_refused(length: int) -> None:
         Fingerprint(b"\x01" * length)
 
 
-async def test_fingerprint_check_ignores_plain_transport() -> None:
-    app = web.Application()
-    async with served_app(app) as url:
-        loop = asyncio.get_running_loop()
-        assert url.host is not None
-        assert url.port is not None
-        transport, _ = await loop.create_connection(
-            asyncio.Protocol, url.host, url.port
-        )
-        try:
-            Fingerprint(b"\x00" * 32).check(transport)
-        finally:
-            transport.close()
+async def test_fingerprint_check_ignores_plain_transport(
+    aiohttp_server: AiohttpServer,
+) -> None:
+    server = await aiohttp_server(web.Application())
+    assert server.port is not None
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.create_connection(
+        asyncio.Protocol, server.host, server.port
+    )
+    try:
+        Fingerprint(b"\x00" * 32).check(transport)
+    finally:
+        transport.close()
 
 
-async def test_fingerprint_check_against_tls_server(tmp_path: pathlib.Path) -> None:
+async def test_fingerprint_check_against_tls_server(
+    aiohttp_server: AiohttpServer, tmp_path: pathlib.Path
+) -> None:
     cert, key = self_signed_certificate(tmp_path)
     der = ssl.PEM_cert_to_DER_cert(cert.read_text())
     good = Fingerprint(hashlib.sha256(der).digest())
     bad = Fingerprint(hashlib.sha256(b"another certificate").digest())
     client_context = ssl.create_default_context(cafile=str(cert))
-    app = web.Application()
-    async with served_app(app, ssl_context=server_tls_context(cert, key)) as url:
-        loop = asyncio.get_running_loop()
-        assert url.host is not None
-        assert url.port is not None
-        transport, _ = await loop.create_connection(
-            asyncio.Protocol,
-            url.host,
-            url.port,
-            ssl=client_context,
-            server_hostname="localhost",
-        )
-        try:
-            good.check(transport)
-            with pytest.raises(ServerFingerprintMismatch) as info:
-                bad.check(transport)
-        finally:
-            transport.close()
-            await asyncio.sleep(0.05)
+    server = await aiohttp_server(web.Application(), ssl=server_tls_context(cert, key))
+    assert server.port is not None
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.create_connection(
+        asyncio.Protocol,
+        server.host,
+        server.port,
+        ssl=client_context,
+        server_hostname="localhost",
+    )
+    try:
+        good.check(transport)
+        with pytest.raises(ServerFingerprintMismatch) as info:
+            bad.check(transport)
+    finally:
+        transport.close()
+        await asyncio.sleep(0.05)
     error = info.value
     assert error.expected == bad.fingerprint
     assert error.got == good.fingerprint
     assert error.host == "127.0.0.1"
-    assert error.port == url.port
+    assert error.port == server.port
 
 
 # -- the ssl argument -------------------------------------------------------------------

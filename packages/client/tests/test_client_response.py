@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-from client_harness import raw_server, read_head, read_request, response, served_app
+from client_harness import raw_server, read_head, read_request, response
 from client_reqrep_wire import (
     WireConnection,
     as_connection,
@@ -38,6 +38,7 @@ from aiohttp.client_reqrep import (
 )
 from aiohttp.connector import TCPConnector
 from aiohttp.http import HttpVersion10, HttpVersion11
+from aiohttp.pytest_plugin import AiohttpServer
 
 Answer = bytes | Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -735,7 +736,9 @@ async def test_content_disposition() -> None:
 # -- against the web server --------------------------------------------------------------
 
 
-async def test_against_web_server_json_and_text() -> None:
+async def test_against_web_server_json_and_text(
+    aiohttp_server: AiohttpServer,
+) -> None:
     async def handler(request: web.Request) -> web.StreamResponse:
         if request.path == "/json":
             return web.json_response(
@@ -745,23 +748,27 @@ async def test_against_web_server_json_and_text() -> None:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
-    async with served_app(app) as url:
-        loop = asyncio.get_running_loop()
-        async with open_connection(url) as conn:
-            req = ClientRequest("POST", url / "json", params={"q": "v"}, loop=loop)
-            resp = await exchange(req, conn)
-            async with resp:
-                assert resp.content_type == "application/json"
-                assert await resp.json() == {"method": "POST", "q": "v"}
-            assert conn.released_clean is True
-        async with open_connection(url) as conn:
-            resp = await exchange(ClientRequest("GET", url / "text", loop=loop), conn)
-            async with resp:
-                assert resp.charset == "koi8-r"
-                assert await resp.text() == "Привет"
+    server = await aiohttp_server(app)
+    loop = asyncio.get_running_loop()
+    async with open_connection(server.make_url("/")) as conn:
+        url = server.make_url("/json")
+        req = ClientRequest("POST", url, params={"q": "v"}, loop=loop)
+        resp = await exchange(req, conn)
+        async with resp:
+            assert resp.content_type == "application/json"
+            assert await resp.json() == {"method": "POST", "q": "v"}
+        assert conn.released_clean is True
+    async with open_connection(server.make_url("/")) as conn:
+        req = ClientRequest("GET", server.make_url("/text"), loop=loop)
+        resp = await exchange(req, conn)
+        async with resp:
+            assert resp.charset == "koi8-r"
+            assert await resp.text() == "Привет"
 
 
-async def test_against_web_server_streamed_body() -> None:
+async def test_against_web_server_streamed_body(
+    aiohttp_server: AiohttpServer,
+) -> None:
     async def handler(request: web.Request) -> web.StreamResponse:
         answer = web.StreamResponse()
         answer.enable_chunked_encoding()
@@ -773,7 +780,8 @@ async def test_against_web_server_streamed_body() -> None:
 
     app = web.Application()
     app.router.add_get("/", handler)
-    async with served_app(app) as url, open_connection(url) as conn:
+    url = (await aiohttp_server(app)).make_url("/")
+    async with open_connection(url) as conn:
         resp = await exchange(
             ClientRequest("GET", url, loop=asyncio.get_running_loop()), conn
         )
@@ -785,7 +793,9 @@ async def test_against_web_server_streamed_body() -> None:
         assert conn.released_clean is True
 
 
-async def test_against_web_server_upload_and_echo() -> None:
+async def test_against_web_server_upload_and_echo(
+    aiohttp_server: AiohttpServer,
+) -> None:
     async def handler(request: web.Request) -> web.StreamResponse:
         data = await request.read()
         return web.Response(body=data[::-1])
@@ -796,7 +806,8 @@ async def test_against_web_server_upload_and_echo() -> None:
 
     app = web.Application()
     app.router.add_post("/", handler)
-    async with served_app(app) as url, open_connection(url) as conn:
+    url = (await aiohttp_server(app)).make_url("/")
+    async with open_connection(url) as conn:
         req = ClientRequest("POST", url, data=gen(), loop=asyncio.get_running_loop())
         resp = await exchange(req, conn)
         async with resp:

@@ -16,7 +16,6 @@ from client_harness import (
     read_request,
     response,
     self_signed_certificate,
-    served_app,
     server_tls_context,
 )
 from client_session_helpers import TIMEOUT, echo, echo_app, header_values
@@ -25,6 +24,7 @@ from yarl import URL
 
 import aiohttp
 from aiohttp import web
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpRawServer, AiohttpServer
 
 # -- ClientTimeout --------------------------------------------------------------
 
@@ -247,11 +247,9 @@ async def test_an_unclosed_session_warns_and_tells_the_loop() -> None:
 # -- requests -------------------------------------------------------------------------
 
 
-async def test_each_verb_sends_its_method() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT) as session,
-    ):
+async def test_each_verb_sends_its_method(aiohttp_server: AiohttpServer) -> None:
+    base = (await aiohttp_server(echo_app())).make_url("/")
+    async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
         verbs = {
             "GET": session.get,
             "OPTIONS": session.options,
@@ -272,11 +270,11 @@ async def test_each_verb_sends_its_method() -> None:
             assert await resp.read() == b""
 
 
-async def test_a_request_is_awaitable_a_task_and_a_context_manager() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT) as session,
-    ):
+async def test_a_request_is_awaitable_a_task_and_a_context_manager(
+    aiohttp_server: AiohttpServer,
+) -> None:
+    base = (await aiohttp_server(echo_app())).make_url("/")
+    async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
         resp = await session.get(base / "a")
         assert (await resp.json())["path"] == "/a"
         task = asyncio.create_task(session.get(base / "b"))
@@ -290,30 +288,25 @@ async def test_a_request_is_awaitable_a_task_and_a_context_manager() -> None:
         assert resp.connection is None  # released on the way out
 
 
-async def test_post_data_and_json() -> None:
+async def test_post_data_and_json(aiohttp_client: AiohttpClient) -> None:
     def dumps(value: Any) -> str:
         return json.dumps(value, separators=(",", ":"))
 
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, json_serialize=dumps) as session,
-    ):
-        async with session.post(base / "p", data=b"raw") as resp:
-            assert (await resp.json())["body"] == "raw"
-        async with session.post(base / "p", json={"a": [1, 2]}) as resp:
-            answer = await resp.json()
-            assert answer["body"] == '{"a":[1,2]}'
-            assert header_values(answer, "Content-Type") == ["application/json"]
-        with pytest.raises(ValueError, match="data and json"):
-            await session.post(base / "p", data=b"x", json={})
+    client = await aiohttp_client(echo_app(), timeout=TIMEOUT, json_serialize=dumps)
+    async with client.post("/p", data=b"raw") as resp:
+        assert (await resp.json())["body"] == "raw"
+    async with client.post("/p", json={"a": [1, 2]}) as resp:
+        answer = await resp.json()
+        assert answer["body"] == '{"a":[1,2]}'
+        assert header_values(answer, "Content-Type") == ["application/json"]
+    with pytest.raises(ValueError, match="data and json"):
+        await client.post("/p", data=b"x", json={})
 
 
-async def test_base_url_joins_relative_urls() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        served_app(echo_app()) as other,
-        aiohttp.ClientSession(base / "api/", timeout=TIMEOUT) as session,
-    ):
+async def test_base_url_joins_relative_urls(aiohttp_server: AiohttpServer) -> None:
+    base = (await aiohttp_server(echo_app())).make_url("/")
+    other = (await aiohttp_server(echo_app())).make_url("/")
+    async with aiohttp.ClientSession(base / "api/", timeout=TIMEOUT) as session:
         async with session.get("items?x=1") as resp:
             assert (await resp.json())["path"] == "/api/items?x=1"
         async with session.get("/top") as resp:
@@ -324,47 +317,44 @@ async def test_base_url_joins_relative_urls() -> None:
             assert resp.url == other / "elsewhere"
 
 
-async def test_session_and_request_headers_merge() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(
-            timeout=TIMEOUT, headers={"X-A": "session", "X-B": "session"}
-        ) as session,
-    ):
-        async with session.get(
-            base, headers=[("x-b", "one"), ("X-B", "two"), ("X-C", "c")]
-        ) as resp:
-            answer = await resp.json()
-        assert header_values(answer, "X-A") == ["session"]
-        assert header_values(answer, "X-B") == ["one", "two"]
-        assert header_values(answer, "X-C") == ["c"]
-        async with session.get(base) as resp:  # the session's are untouched
-            assert header_values(await resp.json(), "X-B") == ["session"]
+async def test_session_and_request_headers_merge(
+    aiohttp_client: AiohttpClient,
+) -> None:
+    client = await aiohttp_client(
+        echo_app(), timeout=TIMEOUT, headers={"X-A": "session", "X-B": "session"}
+    )
+    async with client.get(
+        "/", headers=[("x-b", "one"), ("X-B", "two"), ("X-C", "c")]
+    ) as resp:
+        answer = await resp.json()
+    assert header_values(answer, "X-A") == ["session"]
+    assert header_values(answer, "X-B") == ["one", "two"]
+    assert header_values(answer, "X-C") == ["c"]
+    async with client.get("/") as resp:  # the session's are untouched
+        assert header_values(await resp.json(), "X-B") == ["session"]
 
 
-async def test_skip_auto_headers_of_session_and_request() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(
-            timeout=TIMEOUT, skip_auto_headers=["User-Agent"]
-        ) as session,
-    ):
-        async with session.get(base) as resp:
-            answer = await resp.json()
-        assert header_values(answer, "User-Agent") == []
-        assert header_values(answer, "Accept-Encoding") != []
-        async with session.get(base, skip_auto_headers=["accept-encoding"]) as resp:
-            answer = await resp.json()
-        assert header_values(answer, "User-Agent") == []
-        assert header_values(answer, "Accept-Encoding") == []
+async def test_skip_auto_headers_of_session_and_request(
+    aiohttp_client: AiohttpClient,
+) -> None:
+    client = await aiohttp_client(
+        echo_app(), timeout=TIMEOUT, skip_auto_headers=["User-Agent"]
+    )
+    async with client.get("/") as resp:
+        answer = await resp.json()
+    assert header_values(answer, "User-Agent") == []
+    assert header_values(answer, "Accept-Encoding") != []
+    async with client.get("/", skip_auto_headers=["accept-encoding"]) as resp:
+        answer = await resp.json()
+    assert header_values(answer, "User-Agent") == []
+    assert header_values(answer, "Accept-Encoding") == []
 
 
-async def test_version_of_the_request_line() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, version=aiohttp.HttpVersion10) as s,
-        s.get(base) as resp,
-    ):
+async def test_version_of_the_request_line(aiohttp_client: AiohttpClient) -> None:
+    client = await aiohttp_client(
+        echo_app(), timeout=TIMEOUT, version=aiohttp.HttpVersion10
+    )
+    async with client.get("/") as resp:
         assert (await resp.json())["version"] == "1.0"
 
 
@@ -387,28 +377,26 @@ def _basic(login: str, password: str) -> str:
     return aiohttp.BasicAuth(login, password).encode()
 
 
-async def test_auth_from_request_session_and_url() -> None:
-    async with served_app(echo_app()) as base:
-        session_auth = aiohttp.BasicAuth("session", "s")
-        async with aiohttp.ClientSession(timeout=TIMEOUT, auth=session_auth) as s:
-            async with s.get(base) as resp:
-                answer = await resp.json()
-            assert header_values(answer, "Authorization") == [_basic("session", "s")]
-            request_auth = aiohttp.BasicAuth("request", "r")
-            async with s.get(base, auth=request_auth) as resp:
-                answer = await resp.json()
-            assert header_values(answer, "Authorization") == [_basic("request", "r")]
-            async with s.get(base.with_user("url").with_password("u")) as resp:
-                answer = await resp.json()
-            assert header_values(answer, "Authorization") == [_basic("url", "u")]
-            assert resp.url == base  # the credentials are not part of the URL
+async def test_auth_from_request_session_and_url(aiohttp_server: AiohttpServer) -> None:
+    base = (await aiohttp_server(echo_app())).make_url("/")
+    session_auth = aiohttp.BasicAuth("session", "s")
+    async with aiohttp.ClientSession(timeout=TIMEOUT, auth=session_auth) as s:
+        async with s.get(base) as resp:
+            answer = await resp.json()
+        assert header_values(answer, "Authorization") == [_basic("session", "s")]
+        request_auth = aiohttp.BasicAuth("request", "r")
+        async with s.get(base, auth=request_auth) as resp:
+            answer = await resp.json()
+        assert header_values(answer, "Authorization") == [_basic("request", "r")]
+        async with s.get(base.with_user("url").with_password("u")) as resp:
+            answer = await resp.json()
+        assert header_values(answer, "Authorization") == [_basic("url", "u")]
+        assert resp.url == base  # the credentials are not part of the URL
 
 
-async def test_auth_conflicts() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT) as s,
-    ):
+async def test_auth_conflicts(aiohttp_server: AiohttpServer) -> None:
+    base = (await aiohttp_server(echo_app())).make_url("/")
+    async with aiohttp.ClientSession(timeout=TIMEOUT) as s:
         with pytest.raises(ValueError, match="AUTH argument"):
             await s.get(
                 base.with_user("a").with_password("b"),
@@ -422,14 +410,14 @@ async def test_auth_conflicts() -> None:
             )
 
 
-async def test_session_auth_goes_only_to_the_base_url_origin() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        served_app(echo_app()) as other,
-        aiohttp.ClientSession(
-            base / "", auth=aiohttp.BasicAuth("u", "p"), timeout=TIMEOUT
-        ) as s,
-    ):
+async def test_session_auth_goes_only_to_the_base_url_origin(
+    aiohttp_server: AiohttpServer,
+) -> None:
+    base = (await aiohttp_server(echo_app())).make_url("/")
+    other = (await aiohttp_server(echo_app())).make_url("/")
+    async with aiohttp.ClientSession(
+        base, auth=aiohttp.BasicAuth("u", "p"), timeout=TIMEOUT
+    ) as s:
         async with s.get("in") as resp:
             assert header_values(await resp.json(), "Authorization") != []
         async with s.get(other / "out") as resp:
@@ -437,28 +425,26 @@ async def test_session_auth_goes_only_to_the_base_url_origin() -> None:
 
 
 async def test_netrc_credentials_with_trust_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    aiohttp_server: AiohttpServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     netrc = tmp_path / "netrc"
     netrc.write_text("machine 127.0.0.1 login netuser password netpass\n")
     netrc.chmod(0o600)
     monkeypatch.setenv("NETRC", str(netrc))
-    async with served_app(echo_app()) as base:
-        async with aiohttp.ClientSession(timeout=TIMEOUT, trust_env=True) as s:
-            async with s.get(base) as resp:
-                answer = await resp.json()
-            assert header_values(answer, "Authorization") == [
-                _basic("netuser", "netpass")
-            ]
-            auth = aiohttp.BasicAuth("explicit", "e")
-            async with s.get(base, auth=auth) as resp:  # explicit wins
-                answer = await resp.json()
-            assert header_values(answer, "Authorization") == [_basic("explicit", "e")]
-        async with (
-            aiohttp.ClientSession(timeout=TIMEOUT) as s,
-            s.get(base) as resp,
-        ):
-            assert header_values(await resp.json(), "Authorization") == []
+    base = (await aiohttp_server(echo_app())).make_url("/")
+    async with aiohttp.ClientSession(timeout=TIMEOUT, trust_env=True) as s:
+        async with s.get(base) as resp:
+            answer = await resp.json()
+        assert header_values(answer, "Authorization") == [_basic("netuser", "netpass")]
+        auth = aiohttp.BasicAuth("explicit", "e")
+        async with s.get(base, auth=auth) as resp:  # explicit wins
+            answer = await resp.json()
+        assert header_values(answer, "Authorization") == [_basic("explicit", "e")]
+    async with (
+        aiohttp.ClientSession(timeout=TIMEOUT) as s,
+        s.get(base) as resp,
+    ):
+        assert header_values(await resp.json(), "Authorization") == []
 
 
 async def test_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -504,18 +490,21 @@ async def test_session_proxy_default() -> None:
 # -- cookies ---------------------------------------------------------------------------
 
 
-async def test_session_and_request_cookies_are_sent() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, cookies={"s": "1"}) as session,
-    ):
+async def test_session_and_request_cookies_are_sent(
+    aiohttp_server: AiohttpServer,
+) -> None:
+    # A session of its own: its default cookie jar, not the test client's.
+    base = (await aiohttp_server(echo_app())).make_url("/")
+    async with aiohttp.ClientSession(timeout=TIMEOUT, cookies={"s": "1"}) as session:
         async with session.get(base, cookies={"r": "2"}) as resp:
             assert (await resp.json())["cookies"] == {"s": "1", "r": "2"}
         async with session.get(base) as resp:  # request cookies are not kept
             assert (await resp.json())["cookies"] == {"s": "1"}
 
 
-async def test_response_cookies_fill_the_jar() -> None:
+async def test_response_cookies_fill_the_jar(
+    aiohttp_server: AiohttpServer, aiohttp_client: AiohttpClient
+) -> None:
     async def set_cookie(request: web.Request) -> web.Response:
         resp = web.Response(text="set")
         resp.set_cookie("a", "1")
@@ -525,25 +514,20 @@ async def test_response_cookies_fill_the_jar() -> None:
     app = web.Application()
     app.router.add_get("/set", set_cookie)
     app.router.add_route("*", "/{tail:.*}", echo)
+    server = await aiohttp_server(app)
     jar = aiohttp.CookieJar(unsafe=True)  # 127.0.0.1 is an IP address
-    async with (
-        served_app(app) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, cookie_jar=jar) as session,
-    ):
-        async with session.get(base / "set") as resp:
-            assert resp.cookies["a"].value == "1"
-        async with session.get(base / "x") as resp:
-            assert (await resp.json())["cookies"] == {"a": "1"}
-        async with session.get(base / "other" / "x") as resp:
-            assert (await resp.json())["cookies"] == {"a": "1", "b": "2"}
-    async with (
-        served_app(app) as base,
-        aiohttp.ClientSession(
-            timeout=TIMEOUT, cookie_jar=aiohttp.DummyCookieJar()
-        ) as session,
-    ):
-        await (await session.get(base / "set")).read()
-        assert len(session.cookie_jar) == 0
+    client = await aiohttp_client(server, timeout=TIMEOUT, cookie_jar=jar)
+    async with client.get("/set") as resp:
+        assert resp.cookies["a"].value == "1"
+    async with client.get("/x") as resp:
+        assert (await resp.json())["cookies"] == {"a": "1"}
+    async with client.get("/other/x") as resp:
+        assert (await resp.json())["cookies"] == {"a": "1", "b": "2"}
+    dummy = await aiohttp_client(
+        server, timeout=TIMEOUT, cookie_jar=aiohttp.DummyCookieJar()
+    )
+    await (await dummy.get("/set")).read()
+    assert len(dummy.session.cookie_jar) == 0
 
 
 # -- raise_for_status ------------------------------------------------------------------
@@ -558,24 +542,26 @@ def _status_app() -> web.Application:
     return app
 
 
-async def test_raise_for_status_of_session_and_request() -> None:
-    async with served_app(_status_app()) as base:
-        async with aiohttp.ClientSession(timeout=TIMEOUT, raise_for_status=True) as s:
-            with pytest.raises(aiohttp.ClientResponseError) as info:
-                await s.get(base / "404")
-            assert info.value.status == 404
-            async with s.get(base / "404", raise_for_status=False) as resp:
-                assert resp.status == 404
-            async with s.get(base / "200") as resp:
-                assert resp.status == 200
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as s:
-            async with s.get(base / "500") as resp:
-                assert resp.status == 500
-            with pytest.raises(aiohttp.ClientResponseError):
-                await s.get(base / "500", raise_for_status=True)
+async def test_raise_for_status_of_session_and_request(
+    aiohttp_server: AiohttpServer, aiohttp_client: AiohttpClient
+) -> None:
+    server = await aiohttp_server(_status_app())
+    raising = await aiohttp_client(server, timeout=TIMEOUT, raise_for_status=True)
+    with pytest.raises(aiohttp.ClientResponseError) as info:
+        await raising.get("/404")
+    assert info.value.status == 404
+    async with raising.get("/404", raise_for_status=False) as resp:
+        assert resp.status == 404
+    async with raising.get("/200") as resp:
+        assert resp.status == 200
+    plain = await aiohttp_client(server, timeout=TIMEOUT)
+    async with plain.get("/500") as resp:
+        assert resp.status == 500
+    with pytest.raises(aiohttp.ClientResponseError):
+        await plain.get("/500", raise_for_status=True)
 
 
-async def test_raise_for_status_callable() -> None:
+async def test_raise_for_status_callable(aiohttp_client: AiohttpClient) -> None:
     checked: list[int] = []
 
     class Refused(Exception):
@@ -589,23 +575,24 @@ async def test_raise_for_status_callable() -> None:
     async def other_check(resp: aiohttp.ClientResponse) -> None:
         checked.append(-resp.status)
 
-    async with (
-        served_app(_status_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, raise_for_status=check) as s,
-    ):
-        async with s.get(base / "200") as resp:
-            assert resp.status == 200
-        with pytest.raises(Refused, match="body"):
-            await s.get(base / "418")
-        async with s.get(base / "418", raise_for_status=other_check) as resp:
-            assert resp.status == 418
+    client = await aiohttp_client(
+        _status_app(), timeout=TIMEOUT, raise_for_status=check
+    )
+    async with client.get("/200") as resp:
+        assert resp.status == 200
+    with pytest.raises(Refused, match="body"):
+        await client.get("/418")
+    async with client.get("/418", raise_for_status=other_check) as resp:
+        assert resp.status == 418
     assert checked == [200, 418, -418]
 
 
 # -- tracing -------------------------------------------------------------------------
 
 
-async def test_request_traces_start_end_and_exception() -> None:
+async def test_request_traces_start_end_and_exception(
+    aiohttp_server: AiohttpServer,
+) -> None:
     events: list[tuple[str, Any]] = []
 
     async def on_start(session: Any, ctx: Any, params: Any) -> None:
@@ -621,15 +608,15 @@ async def test_request_traces_start_end_and_exception() -> None:
     config.on_request_start.append(on_start)
     config.on_request_end.append(on_end)
     config.on_request_exception.append(on_exception)
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, trace_configs=[config]) as s,
-    ):
-        async with s.get(base / "t", params={"a": "1"}, trace_request_ctx="mine"):
+    server = await aiohttp_server(echo_app())
+    async with aiohttp.ClientSession(timeout=TIMEOUT, trace_configs=[config]) as s:
+        async with s.get(
+            server.make_url("/t"), params={"a": "1"}, trace_request_ctx="mine"
+        ):
             pass
         with pytest.raises(aiohttp.ClientConnectorError):
             await s.get("http://127.0.0.1:1/")
-    url = (base / "t").with_query(a="1")
+    url = server.make_url("/t").with_query(a="1")
     assert events == [
         ("start", ("GET", url, "mine")),
         ("end", ("GET", url, 200)),
@@ -641,27 +628,26 @@ async def test_request_traces_start_end_and_exception() -> None:
 # -- per-request parsing options ------------------------------------------------------
 
 
-async def test_header_size_limits_of_session_and_request() -> None:
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        while True:
-            await read_request(reader)
-            writer.write(response(b"ok", "200 OK", "X-Long: " + "v" * 200))
-            await writer.drain()
+async def test_header_size_limits_of_session_and_request(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient
+) -> None:
+    async def handler(request: web.BaseRequest) -> web.Response:
+        return web.Response(text="ok", headers={"X-Long": "v" * 200})
 
-    async with raw_server(handler) as server:
-        async with aiohttp.ClientSession(timeout=TIMEOUT, max_field_size=100) as s:
-            with pytest.raises(aiohttp.ClientResponseError):
-                await s.get(server.url)
-            async with s.get(server.url, max_field_size=1000) as resp:
-                assert len(resp.headers["X-Long"]) == 200
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as s:
-            with pytest.raises(aiohttp.ClientResponseError):
-                await s.get(server.url, max_line_size=50, max_field_size=50)
+    server = await aiohttp_raw_server(handler)
+    limited = await aiohttp_client(server, timeout=TIMEOUT, max_field_size=100)
+    with pytest.raises(aiohttp.ClientResponseError):
+        await limited.get("/")
+    async with limited.get("/", max_field_size=1000) as resp:
+        assert len(resp.headers["X-Long"]) == 200
+    default = await aiohttp_client(server, timeout=TIMEOUT)
+    with pytest.raises(aiohttp.ClientResponseError):
+        await default.get("/", max_line_size=50, max_field_size=50)
 
 
-async def test_auto_decompress_of_session_and_request() -> None:
+async def test_auto_decompress_of_session_and_request(
+    aiohttp_server: AiohttpServer, aiohttp_client: AiohttpClient
+) -> None:
     packed = gzip.compress(b"plain text")
 
     async def handler(request: web.Request) -> web.Response:
@@ -669,20 +655,18 @@ async def test_auto_decompress_of_session_and_request() -> None:
 
     app = web.Application()
     app.router.add_get("/", handler)
-    async with served_app(app) as base:
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as s:
-            async with s.get(base) as resp:
-                assert await resp.read() == b"plain text"
-            async with s.get(base, auto_decompress=False) as resp:
-                assert await resp.read() == packed
-        async with (
-            aiohttp.ClientSession(timeout=TIMEOUT, auto_decompress=False) as s,
-            s.get(base) as resp,
-        ):
-            assert await resp.read() == packed
+    server = await aiohttp_server(app)
+    decompressing = await aiohttp_client(server, timeout=TIMEOUT)
+    async with decompressing.get("/") as resp:
+        assert await resp.read() == b"plain text"
+    async with decompressing.get("/", auto_decompress=False) as resp:
+        assert await resp.read() == packed
+    as_sent = await aiohttp_client(server, timeout=TIMEOUT, auto_decompress=False)
+    async with as_sent.get("/") as resp:
+        assert await resp.read() == packed
 
 
-async def test_fallback_charset_resolver() -> None:
+async def test_fallback_charset_resolver(aiohttp_client: AiohttpClient) -> None:
     async def handler(request: web.Request) -> web.Response:
         return web.Response(
             body="café".encode("latin-1"), headers={"Content-Type": "text/plain"}
@@ -696,11 +680,10 @@ async def test_fallback_charset_resolver() -> None:
         seen.append(body)
         return "latin-1"
 
-    async with (
-        served_app(app) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, fallback_charset_resolver=resolver) as s,
-        s.get(base) as resp,
-    ):
+    client = await aiohttp_client(
+        app, timeout=TIMEOUT, fallback_charset_resolver=resolver
+    )
+    async with client.get("/") as resp:
         assert await resp.text() == "café"
     assert seen == ["café".encode("latin-1")]
 
@@ -708,62 +691,58 @@ async def test_fallback_charset_resolver() -> None:
 # -- deprecated and checked arguments ---------------------------------------------------
 
 
-async def test_deprecated_ssl_arguments() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT) as s,
+async def test_deprecated_ssl_arguments(aiohttp_client: AiohttpClient) -> None:
+    client = await aiohttp_client(echo_app(), timeout=TIMEOUT)
+    with pytest.warns(DeprecationWarning, match="verify_ssl is deprecated"):
+        async with client.get("/", verify_ssl=False) as resp:
+            assert resp.status == 200
+    with pytest.warns(DeprecationWarning, match="fingerprint is deprecated"):
+        async with client.get("/", fingerprint=b"\x00" * 32) as resp:
+            assert resp.status == 200
+    with (
+        pytest.warns(DeprecationWarning, match="verify_ssl"),
+        pytest.raises(ValueError, match="mutually exclusive"),
     ):
-        with pytest.warns(DeprecationWarning, match="verify_ssl is deprecated"):
-            async with s.get(base, verify_ssl=False) as resp:
-                assert resp.status == 200
-        with pytest.warns(DeprecationWarning, match="fingerprint is deprecated"):
-            async with s.get(base, fingerprint=b"\x00" * 32) as resp:
-                assert resp.status == 200
-        with (
-            pytest.warns(DeprecationWarning, match="verify_ssl"),
-            pytest.raises(ValueError, match="mutually exclusive"),
-        ):
-            await s.get(base, verify_ssl=False, ssl=False)
-        with pytest.raises(TypeError, match="ssl should be"):
-            await s.get(base, ssl="yes")  # type: ignore[arg-type]
+        await client.get("/", verify_ssl=False, ssl=False)
+    with pytest.raises(TypeError, match="ssl should be"):
+        await client.get("/", ssl="yes")
 
 
-async def test_a_chunk_size_is_deprecated() -> None:
-    async with (
-        served_app(echo_app()) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT) as s,
-    ):
-        with pytest.warns(DeprecationWarning, match="Chunk size is deprecated"):
-            async with s.post(base, data=b"abc", chunked=1024) as resp:  # type: ignore[arg-type]
-                assert (await resp.json())["body"] == "abc"
+async def test_a_chunk_size_is_deprecated(aiohttp_client: AiohttpClient) -> None:
+    client = await aiohttp_client(echo_app(), timeout=TIMEOUT)
+    with pytest.warns(DeprecationWarning, match="Chunk size is deprecated"):
+        async with client.post("/", data=b"abc", chunked=1024) as resp:
+            assert (await resp.json())["body"] == "abc"
 
 
 # -- the one-shot request() ------------------------------------------------------------
 
 
-async def test_one_shot_request_owns_its_session() -> None:
-    async with served_app(echo_app()) as base:
-        async with aiohttp.request("POST", base / "one", data=b"shot") as resp:
-            answer = await resp.json()
-        assert (answer["method"], answer["path"], answer["body"]) == (
-            "POST",
-            "/one",
-            "shot",
-        )
-        assert resp.closed
+async def test_one_shot_request_owns_its_session(aiohttp_server: AiohttpServer) -> None:
+    server = await aiohttp_server(echo_app())
+    async with aiohttp.request("POST", server.make_url("/one"), data=b"shot") as resp:
+        answer = await resp.json()
+    assert (answer["method"], answer["path"], answer["body"]) == (
+        "POST",
+        "/one",
+        "shot",
+    )
+    assert resp.closed
 
 
-async def test_one_shot_request_with_a_shared_connector() -> None:
-    async with served_app(echo_app()) as base:
-        connector = aiohttp.TCPConnector()
-        try:
-            async with aiohttp.request(
-                "GET", base, connector=connector, cookies={"c": "1"}
-            ) as resp:
-                assert (await resp.json())["cookies"] == {"c": "1"}
-            assert not connector.closed
-        finally:
-            await connector.close()
+async def test_one_shot_request_with_a_shared_connector(
+    aiohttp_server: AiohttpServer,
+) -> None:
+    server = await aiohttp_server(echo_app())
+    connector = aiohttp.TCPConnector()
+    try:
+        async with aiohttp.request(
+            "GET", server.make_url("/"), connector=connector, cookies={"c": "1"}
+        ) as resp:
+            assert (await resp.json())["cookies"] == {"c": "1"}
+        assert not connector.closed
+    finally:
+        await connector.close()
 
 
 async def test_one_shot_request_failure_closes_its_session() -> None:
@@ -775,7 +754,7 @@ async def test_one_shot_request_failure_closes_its_session() -> None:
 # -- WebSocket --------------------------------------------------------------------------
 
 
-async def test_ws_connect_uses_the_session() -> None:
+async def test_ws_connect_uses_the_session(aiohttp_client: AiohttpClient) -> None:
     async def handler(request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
@@ -785,35 +764,33 @@ async def test_ws_connect_uses_the_session() -> None:
 
     app = web.Application()
     app.router.add_get("/ws", handler)
-    async with (
-        served_app(app) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, headers={"X-S": "s"}) as session,
-    ):
-        async with session.ws_connect(base / "ws") as ws:
-            await ws.send_str("hi")
-            assert await ws.receive_str() == "hi/s"
-        assert ws.closed
+    client = await aiohttp_client(app, timeout=TIMEOUT, headers={"X-S": "s"})
+    async with client.ws_connect("/ws") as ws:
+        await ws.send_str("hi")
+        assert await ws.receive_str() == "hi/s"
+    assert ws.closed
 
 
 # -- TLS and body framing per request -------------------------------------------------
 
 
-async def test_server_hostname_and_the_deprecated_ssl_context(tmp_path: Path) -> None:
+async def test_server_hostname_and_the_deprecated_ssl_context(
+    aiohttp_server: AiohttpServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     cert, key = self_signed_certificate(tmp_path)  # for localhost and 127.0.0.1
     context = ssl.create_default_context(cafile=str(cert))
+    server = await aiohttp_server(echo_app(), ssl=server_tls_context(cert, key))
+    assert server.scheme == "https"
     # A new connection for each request: the name is checked while connecting.
     connector = aiohttp.TCPConnector(force_close=True)
-    async with (
-        served_app(echo_app(), ssl_context=server_tls_context(cert, key)) as base,
-        aiohttp.ClientSession(timeout=TIMEOUT, connector=connector) as session,
-    ):
-        async with session.get(base, ssl=context, server_hostname="localhost") as r:
+    client = await aiohttp_client(server, timeout=TIMEOUT, connector=connector)
+    async with client.get("/", ssl=context, server_hostname="localhost") as r:
+        assert r.status == 200
+    with pytest.raises(aiohttp.ClientConnectorCertificateError):
+        await client.get("/", ssl=context, server_hostname="elsewhere.example")
+    with pytest.warns(DeprecationWarning, match="ssl_context is deprecated"):
+        async with client.get("/", ssl_context=context) as r:
             assert r.status == 200
-        with pytest.raises(aiohttp.ClientConnectorCertificateError):
-            await session.get(base, ssl=context, server_hostname="elsewhere.example")
-        with pytest.warns(DeprecationWarning, match="ssl_context is deprecated"):
-            async with session.get(base, ssl_context=context) as r:
-                assert r.status == 200
 
 
 async def test_read_until_eof() -> None:

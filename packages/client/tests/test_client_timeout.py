@@ -13,11 +13,12 @@ import socket
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from client_harness import raw_server, read_request, served_app
+from client_harness import raw_server, read_request
 from yarl import URL
 
 import aiohttp
 from aiohttp import web
+from aiohttp.pytest_plugin import AiohttpClient
 
 TimeoutClasses = (aiohttp.ServerTimeoutError, asyncio.TimeoutError)
 
@@ -141,7 +142,7 @@ async def test_sock_read_is_rearmed_by_each_chunk() -> None:
             assert await resp.read() == b"ab" * 8
 
 
-async def test_total_covers_every_redirect() -> None:
+async def test_total_covers_every_redirect(aiohttp_client: AiohttpClient) -> None:
     async def slow_redirect(request: web.Request) -> web.Response:
         await asyncio.sleep(0.15)
         hops = int(request.match_info["n"])
@@ -150,9 +151,9 @@ async def test_total_covers_every_redirect() -> None:
     app = web.Application()
     app.router.add_get("/{n}", slow_redirect)
     timeout = aiohttp.ClientTimeout(total=0.5, sock_read=0.4)
-    async with served_app(app) as base, aiohttp.ClientSession() as session:
-        with pytest.raises(asyncio.TimeoutError):
-            await session.get(base / "0", timeout=timeout, max_redirects=100)
+    client = await aiohttp_client(app)
+    with pytest.raises(asyncio.TimeoutError):
+        await client.get("/0", timeout=timeout, max_redirects=100)
 
 
 # -- connecting ------------------------------------------------------------------------------
@@ -209,7 +210,9 @@ async def test_connect_covers_waiting_for_a_free_connection() -> None:
 # -- which timeout applies ----------------------------------------------------------------------
 
 
-async def test_a_request_timeout_replaces_the_sessions() -> None:
+async def test_a_request_timeout_replaces_the_sessions(
+    aiohttp_client: AiohttpClient,
+) -> None:
     async def slow(request: web.Request) -> web.Response:
         await asyncio.sleep(0.3)
         return web.Response(text="late")
@@ -217,31 +220,30 @@ async def test_a_request_timeout_replaces_the_sessions() -> None:
     app = web.Application()
     app.router.add_get("/", slow)
     session_timeout = aiohttp.ClientTimeout(total=10, sock_read=0.1)
-    async with (
-        served_app(app) as base,
-        aiohttp.ClientSession(timeout=session_timeout) as session,
-    ):
-        with pytest.raises(aiohttp.SocketTimeoutError):
-            await session.get(base)
-        async with session.get(base, timeout=aiohttp.ClientTimeout(total=5)) as resp:
-            assert await resp.text() == "late"
-        async with session.get(base, timeout=5) as resp:  # a number is a total
-            assert await resp.text() == "late"
-        async with session.get(base, timeout=None) as resp:  # no timeout at all
-            assert await resp.text() == "late"
+    client = await aiohttp_client(app, timeout=session_timeout)
+    with pytest.raises(aiohttp.SocketTimeoutError):
+        await client.get("/")
+    async with client.get("/", timeout=aiohttp.ClientTimeout(total=5)) as resp:
+        assert await resp.text() == "late"
+    async with client.get("/", timeout=5) as resp:  # a number is a total
+        assert await resp.text() == "late"
+    async with client.get("/", timeout=None) as resp:  # no timeout at all
+        assert await resp.text() == "late"
 
 
-async def test_a_finished_request_leaves_no_timer_behind() -> None:
+async def test_a_finished_request_leaves_no_timer_behind(
+    aiohttp_client: AiohttpClient,
+) -> None:
     async def quick(request: web.Request) -> web.Response:
         return web.Response(text="quick")
 
     app = web.Application()
     app.router.add_get("/", quick)
     timeout = aiohttp.ClientTimeout(total=0.2)
-    async with served_app(app) as base, aiohttp.ClientSession() as session:
-        async with session.get(base, timeout=timeout) as resp:
-            assert await resp.text() == "quick"
-        # Long after the total would have passed, the session works on.
-        await asyncio.sleep(0.3)
-        async with session.get(base, timeout=timeout) as resp:
-            assert await resp.text() == "quick"
+    client = await aiohttp_client(app)
+    async with client.get("/", timeout=timeout) as resp:
+        assert await resp.text() == "quick"
+    # Long after the total would have passed, the session works on.
+    await asyncio.sleep(0.3)
+    async with client.get("/", timeout=timeout) as resp:
+        assert await resp.text() == "quick"
