@@ -7,10 +7,11 @@ One command, from the workspace root::
 ``_client_peer.py`` (plain asyncio, no aiohttp) serves on 127.0.0.1 pinned
 to the first core; ``_client_worker.py`` runs the client on the last core:
 20,000 GETs at concurrency 32 through one ``ClientSession``, then a
-100 MiB download read in 64 KiB chunks, ten times over. Each implementation - aiotide, and
-aiohttp 3.14.5 with and without its C extensions from the throwaway venv
-``_compare.py`` makes - runs in turn for several rounds against the same
-peer; each keeps its best figure, and the ratios are printed.
+100 MiB download read in 64 KiB chunks, ten times over. Each
+implementation - aiotide, and aiohttp 3.14.5 with and without its C
+extensions from the throwaway venv ``_compare.py`` makes - runs in turn
+for several rounds against the same peer; each keeps its best figure, and
+the ratios are printed.
 """
 
 from __future__ import annotations
