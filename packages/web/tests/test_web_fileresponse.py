@@ -1,7 +1,8 @@
 """FileResponse on a real socket: the body, its headers, errors, siblings.
 
-Each test serves ``FileResponse(path)`` from a low-level server and reads
-the raw response bytes back.
+Each test serves ``FileResponse(path)`` on ``aiohttp_raw_server`` and asks
+for it through ``aiohttp_client``; raw bytes only where framing is the
+point (what follows a head, keep-alive after a file, a short body).
 """
 
 from __future__ import annotations
@@ -17,16 +18,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_file_harness import TIMEOUT, build_request, fetch, read_all
-from web_raw_client import serve
+from web_file_harness import TIMEOUT, build_request, read_all
 
 from aiohttp import web_fileresponse
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpRawServer
 from aiohttp.web_fileresponse import FileResponse
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
 CONTENT = bytes(range(256)) * 40  # 10240 bytes, every byte value
 BIG = os.urandom(3 * 1024 * 1024 + 17)
+
+# The client sends what a test gives and no more (no Accept-Encoding of its
+# own), and hands bodies over as they came (no decompression).
+AS_SENT: dict[str, Any] = {
+    "skip_auto_headers": ["Accept-Encoding"],
+    "auto_decompress": False,
+}
 
 
 def etag_of(path: Path) -> str:
@@ -48,25 +56,33 @@ def data_file(tmp_path: Path) -> Path:
     return path
 
 
-async def test_whole_file_with_its_headers(data_file: Path) -> None:
-    async with serve(serving(data_file)) as (_, port):
-        response = await fetch(port)
+async def test_whole_file_with_its_headers(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, data_file: Path
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(data_file)), **AS_SENT
+    )
+    response = await client.get("/")
     assert response.status == 200
-    assert response.body == CONTENT
-    assert response.header("Content-Length") == str(len(CONTENT))
-    assert response.header("Content-Type") == "application/octet-stream"
-    assert response.header("Accept-Ranges") == "bytes"
-    assert response.header("Transfer-Encoding") is None
-    assert response.header("ETag") == etag_of(data_file)
-    last_modified = response.header("Last-Modified")
+    assert await response.read() == CONTENT
+    assert response.headers.get("Content-Length") == str(len(CONTENT))
+    assert response.headers.get("Content-Type") == "application/octet-stream"
+    assert response.headers.get("Accept-Ranges") == "bytes"
+    assert response.headers.get("Transfer-Encoding") is None
+    assert response.headers.get("ETag") == etag_of(data_file)
+    last_modified = response.headers.get("Last-Modified")
     assert last_modified is not None
     assert re.fullmatch(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT", last_modified)
 
 
-async def test_path_may_be_a_string(data_file: Path) -> None:
-    async with serve(serving(str(data_file))) as (_, port):
-        response = await fetch(port)
-    assert response.body == CONTENT
+async def test_path_may_be_a_string(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, data_file: Path
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(str(data_file))), **AS_SENT
+    )
+    response = await client.get("/")
+    assert await response.read() == CONTENT
 
 
 @pytest.mark.parametrize(
@@ -83,72 +99,98 @@ async def test_path_may_be_a_string(data_file: Path) -> None:
     ],
 )
 async def test_content_type_is_guessed_from_the_name(
-    tmp_path: Path, name: str, content_type: str
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    tmp_path: Path,
+    name: str,
+    content_type: str,
 ) -> None:
     path = tmp_path / name
     path.write_bytes(b"x")
-    async with serve(serving(path)) as (_, port):
-        response = await fetch(port)
+    client = await aiohttp_client(await aiohttp_raw_server(serving(path)), **AS_SENT)
+    response = await client.get("/")
     # No charset is added, and a compressed file is not "Content-Encoded".
-    assert response.header("Content-Type") == content_type
-    assert response.header("Content-Encoding") is None
+    assert response.headers.get("Content-Type") == content_type
+    assert response.headers.get("Content-Encoding") is None
 
 
-async def test_a_content_type_given_wins(tmp_path: Path) -> None:
+async def test_a_content_type_given_wins(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     path = tmp_path / "page.html"
     path.write_bytes(b"<p>")
     handler = serving(path, headers={"Content-Type": "text/plain; charset=utf-8"})
-    async with serve(handler) as (_, port):
-        response = await fetch(port)
-    assert response.header("Content-Type") == "text/plain; charset=utf-8"
+    client = await aiohttp_client(await aiohttp_raw_server(handler), **AS_SENT)
+    response = await client.get("/")
+    assert response.headers.get("Content-Type") == "text/plain; charset=utf-8"
 
 
-async def test_head_sends_the_headers_without_the_body(data_file: Path) -> None:
-    async with serve(serving(data_file)) as (_, port):
-        response = await fetch(port, method="HEAD")
-        raw = await read_all(port, build_request(method="HEAD"))
+async def test_head_sends_the_headers_without_the_body(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, data_file: Path
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(data_file)), **AS_SENT
+    )
+    response = await client.head("/")
+    raw = await read_all(client.port, build_request(method="HEAD"))
     assert response.status == 200
-    assert response.header("Content-Length") == str(len(CONTENT))
+    assert response.headers.get("Content-Length") == str(len(CONTENT))
     assert raw.endswith(b"\r\n\r\n")  # nothing after the head
 
 
-async def test_empty_file(tmp_path: Path) -> None:
+async def test_empty_file(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
-    async with serve(serving(path)) as (_, port):
-        response = await fetch(port)
+    client = await aiohttp_client(await aiohttp_raw_server(serving(path)), **AS_SENT)
+    response = await client.get("/")
     assert response.status == 200
-    assert response.header("Content-Length") == "0"
-    assert response.body == b""
+    assert response.headers.get("Content-Length") == "0"
+    assert await response.read() == b""
 
 
-async def test_missing_file_is_an_empty_404(tmp_path: Path) -> None:
-    async with serve(serving(tmp_path / "missing")) as (_, port):
-        response = await fetch(port)
+async def test_missing_file_is_an_empty_404(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(tmp_path / "missing")), **AS_SENT
+    )
+    response = await client.get("/")
     assert response.status == 404
-    assert response.header("Content-Length") == "0"
-    assert response.header("ETag") is None
+    assert response.headers.get("Content-Length") == "0"
+    assert response.headers.get("ETag") is None
 
 
-async def test_path_through_a_file_is_404(data_file: Path) -> None:
-    async with serve(serving(data_file / "below")) as (_, port):
-        response = await fetch(port)
+async def test_path_through_a_file_is_404(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, data_file: Path
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(data_file / "below")), **AS_SENT
+    )
+    response = await client.get("/")
     assert response.status == 404
 
 
-async def test_directory_is_an_empty_403(tmp_path: Path) -> None:
-    async with serve(serving(tmp_path)) as (_, port):
-        response = await fetch(port)
+async def test_directory_is_an_empty_403(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(tmp_path)), **AS_SENT
+    )
+    response = await client.get("/")
     assert response.status == 403
-    assert response.header("Content-Length") == "0"
+    assert response.headers.get("Content-Length") == "0"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-async def test_fifo_is_403_without_blocking(tmp_path: Path) -> None:
+async def test_fifo_is_403_without_blocking(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    async with serve(serving(fifo)) as (_, port):
-        response = await fetch(port)
+    client = await aiohttp_client(await aiohttp_raw_server(serving(fifo)), **AS_SENT)
+    response = await client.get("/")
     assert response.status == 403
 
 
@@ -162,41 +204,59 @@ def unreadable(data_file: Path) -> Iterator[Path]:
 @pytest.mark.skipif(
     sys.platform == "win32" or os.geteuid() == 0, reason="root reads anything"
 )
-async def test_unreadable_file_is_403(unreadable: Path) -> None:
-    async with serve(serving(unreadable)) as (_, port):
-        response = await fetch(port)
+async def test_unreadable_file_is_403(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    unreadable: Path,
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(unreadable)), **AS_SENT
+    )
+    response = await client.get("/")
     assert response.status == 403
 
 
 async def test_permission_denied_is_403(
-    data_file: Path, monkeypatch: pytest.MonkeyPatch
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    data_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Also when running as root, who may read anything.
     def denied(*args: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(web_fileresponse, "_open_file", denied)
-    async with serve(serving(data_file)) as (_, port):
-        response = await fetch(port)
-    assert (response.status, response.header("Content-Length")) == (403, "0")
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(data_file)), **AS_SENT
+    )
+    response = await client.get("/")
+    assert (response.status, response.headers.get("Content-Length")) == (403, "0")
 
 
-async def test_a_symlinked_file_is_served(tmp_path: Path, data_file: Path) -> None:
+async def test_a_symlinked_file_is_served(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    tmp_path: Path,
+    data_file: Path,
+) -> None:
     # FileResponse itself trusts its path; the static route does the checks.
     link = tmp_path / "link.bin"
     link.symlink_to(data_file)
-    async with serve(serving(link)) as (_, port):
-        response = await fetch(port)
-    assert response.body == CONTENT
+    client = await aiohttp_client(await aiohttp_raw_server(serving(link)), **AS_SENT)
+    response = await client.get("/")
+    assert await response.read() == CONTENT
 
 
-async def test_status_and_reason_given(data_file: Path) -> None:
+async def test_status_and_reason_given(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, data_file: Path
+) -> None:
     handler = serving(data_file, status=404, reason="Gone Fishing")
-    async with serve(handler) as (_, port):
-        response = await fetch(port, headers=[("If-None-Match", "*")])
+    client = await aiohttp_client(await aiohttp_raw_server(handler), **AS_SENT)
+    response = await client.get("/", headers=[("If-None-Match", "*")])
     # Not a 200: preconditions and ranges do not apply (RFC 9110 13.2.1).
     assert (response.status, response.reason) == (404, "Gone Fishing")
-    assert response.body == CONTENT
+    assert await response.read() == CONTENT
 
 
 # --- how the body goes out ----------------------------------------------------------
@@ -209,7 +269,9 @@ def big_file(tmp_path: Path) -> Path:
     return path
 
 
-async def test_sendfile_sends_a_big_file(big_file: Path) -> None:
+async def test_sendfile_sends_a_big_file(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, big_file: Path
+) -> None:
     loop = asyncio.get_running_loop()
     calls: list[tuple[int, int | None]] = []
     original = loop.sendfile
@@ -219,15 +281,21 @@ async def test_sendfile_sends_a_big_file(big_file: Path) -> None:
         return await original(transport, file, offset, count)
 
     loop.sendfile = spy  # type: ignore[method-assign,assignment]
-    async with serve(serving(big_file)) as (_, port):
-        response = await fetch(port)
-    assert response.body == BIG
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(big_file)), **AS_SENT
+    )
+    response = await client.get("/")
+    assert await response.read() == BIG
     assert calls == [(0, len(BIG))]
 
 
 @pytest.mark.parametrize("chunk_size", [100_003, 256 * 1024])
 async def test_chunks_without_sendfile(
-    big_file: Path, monkeypatch: pytest.MonkeyPatch, chunk_size: int
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    big_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    chunk_size: int,
 ) -> None:
     monkeypatch.setattr(web_fileresponse, "NOSENDFILE", True)
     loop = asyncio.get_running_loop()
@@ -236,34 +304,49 @@ async def test_chunks_without_sendfile(
         raise AssertionError("sendfile used")
 
     loop.sendfile = refuse  # type: ignore[method-assign]
-    async with serve(serving(big_file, chunk_size=chunk_size)) as (_, port):
-        response = await fetch(port)
-    assert response.body == BIG
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(big_file, chunk_size=chunk_size)), **AS_SENT
+    )
+    response = await client.get("/")
+    assert await response.read() == BIG
 
 
-async def test_small_chunks(data_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_small_chunks(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    data_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(web_fileresponse, "NOSENDFILE", True)
-    async with serve(serving(data_file, chunk_size=1000)) as (_, port):
-        whole = await fetch(port)
-        ranged = await fetch(port, headers=[("Range", "bytes=999-5000")])
-    assert whole.body == CONTENT
-    assert ranged.body == CONTENT[999:5001]
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(data_file, chunk_size=1000)), **AS_SENT
+    )
+    whole = await client.get("/")
+    ranged = await client.get("/", headers=[("Range", "bytes=999-5000")])
+    assert await whole.read() == CONTENT
+    assert await ranged.read() == CONTENT[999:5001]
 
 
-async def test_a_loop_without_sendfile_falls_back_to_chunks(big_file: Path) -> None:
+async def test_a_loop_without_sendfile_falls_back_to_chunks(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, big_file: Path
+) -> None:
     loop = asyncio.get_running_loop()
 
     async def unsupported(*args: Any, **kwargs: Any) -> int:
         raise NotImplementedError
 
     loop.sendfile = unsupported  # type: ignore[method-assign]
-    async with serve(serving(big_file)) as (_, port):
-        response = await fetch(port)
-    assert response.body == BIG
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(big_file)), **AS_SENT
+    )
+    response = await client.get("/")
+    assert await response.read() == BIG
 
 
 @pytest.mark.parametrize("nosendfile", [False, True])
 async def test_a_client_leaving_mid_body_is_no_error(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -280,42 +363,52 @@ async def test_a_client_leaving_mid_body_is_no_error(
     async def handler(request: BaseRequest) -> StreamResponse:
         return FileResponse(huge if request.path == "/huge" else small)
 
-    async with serve(handler) as (_, port):
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(build_request("/huge"))
-        await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), TIMEOUT)
-        await asyncio.wait_for(reader.readexactly(100_000), TIMEOUT)
-        writer.transport.abort()
-        response = await fetch(port, "/small")
-    assert response.body == b"still serving"
+    # The handler is not cancelled when its client leaves: it goes on writing.
+    server = await aiohttp_raw_server(handler, handler_cancellation=False)
+    client = await aiohttp_client(server, **AS_SENT)
+    # Raw socket: this client reads a little of the body, then drops the
+    # connection mid-body.
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(build_request("/huge"))
+    await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), TIMEOUT)
+    await asyncio.wait_for(reader.readexactly(100_000), TIMEOUT)
+    writer.transport.abort()
+    response = await client.get("/small")
+    assert await response.read() == b"still serving"
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors
 
 
-async def test_keep_alive_after_a_file(data_file: Path) -> None:
+async def test_keep_alive_after_a_file(
+    aiohttp_raw_server: AiohttpRawServer, data_file: Path
+) -> None:
     one = b"GET / HTTP/1.1\r\nHost: t\r\n\r\n"
     last = build_request()
-    async with serve(serving(data_file)) as (_, port):
-        raw = await read_all(port, one + one + last)
+    server = await aiohttp_raw_server(serving(data_file))
+    raw = await read_all(server.port, one + one + last)
     assert raw.count(b"HTTP/1.1 200 OK") == 3
     assert raw.count(CONTENT) == 3
 
 
 async def test_a_file_that_shrinks_closes_the_connection(
-    data_file: Path, monkeypatch: pytest.MonkeyPatch
+    aiohttp_raw_server: AiohttpRawServer,
+    data_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(web_fileresponse, "NOSENDFILE", True)
     monkeypatch.setattr(web_fileresponse, "_read_at", lambda *args: b"")
     keep_alive = b"GET / HTTP/1.1\r\nHost: t\r\n\r\n"
-    async with serve(serving(data_file)) as (_, port):
-        # The head promised 10240 bytes: the only honest end is a close.
-        raw = await read_all(port, keep_alive)
+    server = await aiohttp_raw_server(serving(data_file))
+    # The head promised 10240 bytes: the only honest end is a close.
+    raw = await read_all(server.port, keep_alive)
     head, _, body = raw.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200 OK")
     assert len(body) < len(CONTENT)
 
 
-async def test_enable_compression_compresses_the_file(tmp_path: Path) -> None:
+async def test_enable_compression_compresses_the_file(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     path = tmp_path / "notes.txt"
     path.write_bytes(b"compress me " * 1000)
 
@@ -324,15 +417,15 @@ async def test_enable_compression_compresses_the_file(tmp_path: Path) -> None:
         response.enable_compression()
         return response
 
-    async with serve(handler) as (_, port):
-        response = await fetch(port, headers=[("Accept-Encoding", "gzip")])
-        ranged = await fetch(
-            port, headers=[("Accept-Encoding", "gzip"), ("Range", "bytes=0-9")]
-        )
-    assert response.header("Content-Encoding") == "gzip"
-    assert gzip.decompress(response.body) == path.read_bytes()
+    client = await aiohttp_client(await aiohttp_raw_server(handler), **AS_SENT)
+    response = await client.get("/", headers=[("Accept-Encoding", "gzip")])
+    ranged = await client.get(
+        "/", headers=[("Accept-Encoding", "gzip"), ("Range", "bytes=0-9")]
+    )
+    assert response.headers.get("Content-Encoding") == "gzip"
+    assert gzip.decompress(await response.read()) == path.read_bytes()
     # A body compressed on the fly has no byte ranges to offer.
-    assert response.header("Accept-Ranges") is None
+    assert response.headers.get("Accept-Ranges") is None
     assert ranged.status == 200
 
 
@@ -369,55 +462,76 @@ def with_siblings(tmp_path: Path) -> Path:
     ],
 )
 async def test_precompressed_sibling_follows_accept_encoding(
-    with_siblings: Path, accept: str | None, body: bytes, coding: str | None
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    with_siblings: Path,
+    accept: str | None,
+    body: bytes,
+    coding: str | None,
 ) -> None:
     headers = [] if accept is None else [("Accept-Encoding", accept)]
-    async with serve(serving(with_siblings)) as (_, port):
-        response = await fetch(port, headers=headers)
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(with_siblings)), **AS_SENT
+    )
+    response = await client.get("/", headers=headers)
     assert response.status == 200
-    assert response.body == body
-    assert response.header("Content-Encoding") == coding
+    assert await response.read() == body
+    assert response.headers.get("Content-Encoding") == coding
     # The original's type, whichever variant goes out.
-    assert response.header("Content-Type") in (
+    assert response.headers.get("Content-Type") in (
         "application/javascript",
         "text/javascript",
     )
     if coding is None:
-        assert response.header("Vary") is None
+        assert response.headers.get("Vary") is None
     else:
-        assert response.header("Vary") == "Accept-Encoding"
+        assert response.headers.get("Vary") == "Accept-Encoding"
         sibling = with_siblings.parent / f"app.js{_SUFFIX[coding]}"
-        assert response.header("ETag") == etag_of(sibling)
-        assert response.header("Content-Length") == str(len(body))
+        assert response.headers.get("ETag") == etag_of(sibling)
+        assert response.headers.get("Content-Length") == str(len(body))
 
 
 _SUFFIX = {"gzip": ".gz", "br": ".br", "zstd": ".zst"}
 
 
-async def test_accept_encoding_on_several_lines(with_siblings: Path) -> None:
+async def test_accept_encoding_on_several_lines(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    with_siblings: Path,
+) -> None:
     headers = [("Accept-Encoding", "identity"), ("Accept-Encoding", "zstd")]
-    async with serve(serving(with_siblings)) as (_, port):
-        response = await fetch(port, headers=headers)
-    assert response.body == b"zstd bytes"
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(with_siblings)), **AS_SENT
+    )
+    response = await client.get("/", headers=headers)
+    assert await response.read() == b"zstd bytes"
 
 
-async def test_only_existing_siblings_are_used(tmp_path: Path) -> None:
+async def test_only_existing_siblings_are_used(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     path = tmp_path / "app.js"
     path.write_bytes(b"plain")
     (tmp_path / "app.js.gz").write_bytes(b"gzip bytes")
-    async with serve(serving(path)) as (_, port):
-        response = await fetch(port, headers=[("Accept-Encoding", "br, gzip")])
-    assert response.body == b"gzip bytes"
+    client = await aiohttp_client(await aiohttp_raw_server(serving(path)), **AS_SENT)
+    response = await client.get("/", headers=[("Accept-Encoding", "br, gzip")])
+    assert await response.read() == b"gzip bytes"
 
 
-async def test_a_vary_given_is_kept(with_siblings: Path) -> None:
+async def test_a_vary_given_is_kept(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    with_siblings: Path,
+) -> None:
     handler = serving(with_siblings, headers={"Vary": "Cookie"})
-    async with serve(handler) as (_, port):
-        response = await fetch(port, headers=[("Accept-Encoding", "gzip")])
-    assert response.header("Vary") == "Cookie, Accept-Encoding"
+    client = await aiohttp_client(await aiohttp_raw_server(handler), **AS_SENT)
+    response = await client.get("/", headers=[("Accept-Encoding", "gzip")])
+    assert response.headers.get("Vary") == "Cookie, Accept-Encoding"
 
 
-async def test_a_symlinked_sibling_is_never_used(tmp_path: Path) -> None:
+async def test_a_symlinked_sibling_is_never_used(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     secret = tmp_path / "secret"
     secret.write_bytes(b"SECRET")
     public = tmp_path / "public"
@@ -426,22 +540,26 @@ async def test_a_symlinked_sibling_is_never_used(tmp_path: Path) -> None:
     path.write_bytes(b"plain")
     (public / "f.txt.gz").symlink_to(secret)
     (public / "f.txt.br").symlink_to(public / "f.txt")
-    async with serve(serving(path)) as (_, port):
-        response = await fetch(port, headers=[("Accept-Encoding", "gzip, br")])
-    assert response.body == b"plain"
-    assert response.header("Content-Encoding") is None
+    client = await aiohttp_client(await aiohttp_raw_server(serving(path)), **AS_SENT)
+    response = await client.get("/", headers=[("Accept-Encoding", "gzip, br")])
+    assert await response.read() == b"plain"
+    assert response.headers.get("Content-Encoding") is None
 
 
-async def test_a_sibling_that_is_a_directory_is_not_used(tmp_path: Path) -> None:
+async def test_a_sibling_that_is_a_directory_is_not_used(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     path = tmp_path / "f.txt"
     path.write_bytes(b"plain")
     (tmp_path / "f.txt.gz").mkdir()
-    async with serve(serving(path)) as (_, port):
-        response = await fetch(port, headers=[("Accept-Encoding", "gzip")])
-    assert response.body == b"plain"
+    client = await aiohttp_client(await aiohttp_raw_server(serving(path)), **AS_SENT)
+    response = await client.get("/", headers=[("Accept-Encoding", "gzip")])
+    assert await response.read() == b"plain"
 
 
 async def test_sibling_with_enable_compression_is_not_compressed_twice(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
     with_siblings: Path,
 ) -> None:
     async def handler(request: BaseRequest) -> StreamResponse:
@@ -449,24 +567,30 @@ async def test_sibling_with_enable_compression_is_not_compressed_twice(
         response.enable_compression()
         return response
 
-    async with serve(handler) as (_, port):
-        response = await fetch(port, headers=[("Accept-Encoding", "gzip")])
-    assert response.header("Content-Encoding") == "gzip"
-    assert response.body == b"gzip bytes"
+    client = await aiohttp_client(await aiohttp_raw_server(handler), **AS_SENT)
+    response = await client.get("/", headers=[("Accept-Encoding", "gzip")])
+    assert response.headers.get("Content-Encoding") == "gzip"
+    assert await response.read() == b"gzip bytes"
 
 
-async def test_a_sibling_of_a_missing_file_is_served(tmp_path: Path) -> None:
+async def test_a_sibling_of_a_missing_file_is_served(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     # As in aiohttp: only the compressed copy needs to exist.
     (tmp_path / "only.css.gz").write_bytes(b"gzip bytes")
-    async with serve(serving(tmp_path / "only.css")) as (_, port):
-        gzipped = await fetch(port, headers=[("Accept-Encoding", "gzip")])
-        plain = await fetch(port)
-    assert gzipped.body == b"gzip bytes"
-    assert gzipped.header("Content-Type") == "text/css"
+    client = await aiohttp_client(
+        await aiohttp_raw_server(serving(tmp_path / "only.css")), **AS_SENT
+    )
+    gzipped = await client.get("/", headers=[("Accept-Encoding", "gzip")])
+    plain = await client.get("/")
+    assert await gzipped.read() == b"gzip bytes"
+    assert gzipped.headers.get("Content-Type") == "text/css"
     assert plain.status == 404
 
 
-async def test_bodiless_answers_with_compression_enabled(tmp_path: Path) -> None:
+async def test_bodiless_answers_with_compression_enabled(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     path = tmp_path / "notes.txt"
     path.write_bytes(b"compress me " * 1000)
 
@@ -476,28 +600,33 @@ async def test_bodiless_answers_with_compression_enabled(tmp_path: Path) -> None
         return response
 
     gzip_ok = ("Accept-Encoding", "gzip")
-    async with serve(handler) as (_, port):
-        etag = (await fetch(port, headers=[gzip_ok])).header("ETag")
-        assert etag is not None
-        not_modified = await fetch(port, headers=[gzip_ok, ("If-None-Match", etag)])
-        failed = await fetch(port, headers=[gzip_ok, ("If-Match", '"x"')])
-        missing = await fetch(port, "/missing", headers=[gzip_ok])
+    client = await aiohttp_client(await aiohttp_raw_server(handler), **AS_SENT)
+    etag = (await client.get("/", headers=[gzip_ok])).headers.get("ETag")
+    assert etag is not None
+    not_modified = await client.get("/", headers=[gzip_ok, ("If-None-Match", etag)])
+    failed = await client.get("/", headers=[gzip_ok, ("If-Match", '"x"')])
+    missing = await client.get("/missing", headers=[gzip_ok])
     assert not_modified.status == 304
     for response in (not_modified, failed, missing):
-        assert response.header("Content-Encoding") is None
-    assert (failed.status, failed.header("Content-Length")) == (412, "0")
-    assert (missing.status, missing.header("Content-Length")) == (404, "0")
+        assert response.headers.get("Content-Encoding") is None
+    assert (failed.status, failed.headers.get("Content-Length")) == (412, "0")
+    assert (missing.status, missing.headers.get("Content-Length")) == (404, "0")
 
 
-async def test_chunked_encoding_asked_for(data_file: Path, tmp_path: Path) -> None:
+async def test_chunked_encoding_asked_for(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    data_file: Path,
+    tmp_path: Path,
+) -> None:
     async def handler(request: BaseRequest) -> StreamResponse:
         response = FileResponse(data_file if request.path == "/" else tmp_path / "no")
         response.enable_chunked_encoding()
         return response
 
-    async with serve(handler) as (_, port):
-        found = await fetch(port)
-        missing = await fetch(port, "/missing")
-    assert found.header("Transfer-Encoding") == "chunked"
-    assert found.body == CONTENT
+    client = await aiohttp_client(await aiohttp_raw_server(handler), **AS_SENT)
+    found = await client.get("/")
+    missing = await client.get("/missing")
+    assert found.headers.get("Transfer-Encoding") == "chunked"
+    assert await found.read() == CONTENT
     assert missing.status == 404

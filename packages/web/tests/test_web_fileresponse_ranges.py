@@ -4,6 +4,8 @@ The file holds 1000 bytes (``0123456789`` repeated), so every range is easy
 to check by hand. Ranges the RFC lets a server ignore (malformed ones,
 other units, several disjoint ranges) are answered with the whole file,
 where aiohttp 3.x answers 416: a client can always use the whole file.
+``FileResponse`` is served on ``aiohttp_raw_server`` and asked through
+``aiohttp_client``.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from web_file_harness import curl, fetch
-from web_raw_client import RawResponse, serve
+from web_file_harness import curl
 
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpRawServer
+from aiohttp.test_utils import TestClient
 from aiohttp.web_fileresponse import FileResponse
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
@@ -38,11 +41,22 @@ def serving(path: Path) -> Callable[[BaseRequest], Awaitable[StreamResponse]]:
     return handler
 
 
-async def get(
-    path: Path, *headers: tuple[str, str], method: str = "GET"
-) -> RawResponse:
-    async with serve(serving(path)) as (_, port):
-        return await fetch(port, method=method, headers=headers)
+FileClient = TestClient[BaseRequest, None]
+
+
+@pytest.fixture
+async def client(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, path: Path
+) -> FileClient:
+    """A client of ``FileResponse(path)`` that sends only what a test gives.
+
+    No ``Accept-Encoding`` unless the test sends one, and bodies as they came.
+    """
+    return await aiohttp_client(
+        await aiohttp_raw_server(serving(path)),
+        skip_auto_headers=["Accept-Encoding"],
+        auto_decompress=False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,15 +82,15 @@ async def get(
     ],
 )
 async def test_satisfiable_range_is_206(
-    path: Path, spec: str, start: int, stop: int
+    client: FileClient, spec: str, start: int, stop: int
 ) -> None:
-    response = await get(path, ("Range", spec))
+    response = await client.get("/", headers=[("Range", spec)])
     assert response.status == 206
-    assert response.body == CONTENT[start:stop]
-    assert response.header("Content-Range") == f"bytes {start}-{stop - 1}/{SIZE}"
-    assert response.header("Content-Length") == str(stop - start)
-    assert response.header("Content-Type") == "text/plain"
-    assert response.header("ETag") is not None
+    assert await response.read() == CONTENT[start:stop]
+    assert response.headers.get("Content-Range") == f"bytes {start}-{stop - 1}/{SIZE}"
+    assert response.headers.get("Content-Length") == str(stop - start)
+    assert response.headers.get("Content-Type") == "text/plain"
+    assert response.headers.get("ETag") is not None
 
 
 @pytest.mark.parametrize(
@@ -89,12 +103,12 @@ async def test_satisfiable_range_is_206(
         "bytes=1000-,2000-",
     ],
 )
-async def test_unsatisfiable_range_is_416(path: Path, spec: str) -> None:
-    response = await get(path, ("Range", spec))
+async def test_unsatisfiable_range_is_416(client: FileClient, spec: str) -> None:
+    response = await client.get("/", headers=[("Range", spec)])
     assert response.status == 416
-    assert response.header("Content-Range") == f"bytes */{SIZE}"
-    assert response.header("Content-Length") == "0"
-    assert response.body == b""
+    assert response.headers.get("Content-Range") == f"bytes */{SIZE}"
+    assert response.headers.get("Content-Length") == "0"
+    assert await response.read() == b""
 
 
 @pytest.mark.parametrize(
@@ -114,30 +128,35 @@ async def test_unsatisfiable_range_is_416(path: Path, spec: str) -> None:
         "bytes=+1-2",
     ],
 )
-async def test_range_to_ignore_gives_the_whole_file(path: Path, spec: str) -> None:
-    response = await get(path, ("Range", spec))
+async def test_range_to_ignore_gives_the_whole_file(
+    client: FileClient, spec: str
+) -> None:
+    response = await client.get("/", headers=[("Range", spec)])
     assert response.status == 200
-    assert response.body == CONTENT
-    assert response.header("Content-Range") is None
+    assert await response.read() == CONTENT
+    assert response.headers.get("Content-Range") is None
 
 
-async def test_ranges_of_an_empty_file(tmp_path: Path) -> None:
+async def test_ranges_of_an_empty_file(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     empty = tmp_path / "empty"
     empty.write_bytes(b"")
-    unsatisfiable = await get(empty, ("Range", "bytes=0-"))
-    suffix = await get(empty, ("Range", "bytes=-5"))
+    client = await aiohttp_client(await aiohttp_raw_server(serving(empty)))
+    unsatisfiable = await client.get("/", headers={"Range": "bytes=0-"})
+    suffix = await client.get("/", headers={"Range": "bytes=-5"})
     assert unsatisfiable.status == 416
-    assert unsatisfiable.header("Content-Range") == "bytes */0"
+    assert unsatisfiable.headers.get("Content-Range") == "bytes */0"
     # The one satisfiable form selects nothing: the whole (empty) file.
-    assert (suffix.status, suffix.body) == (200, b"")
+    assert (suffix.status, await suffix.read()) == (200, b"")
 
 
 @pytest.mark.parametrize("method", ["HEAD", "POST"])
-async def test_range_applies_to_get_only(path: Path, method: str) -> None:
-    response = await get(path, ("Range", "bytes=0-9"), method=method)
+async def test_range_applies_to_get_only(client: FileClient, method: str) -> None:
+    response = await client.request(method, "/", headers=[("Range", "bytes=0-9")])
     assert response.status == 200
-    assert response.header("Content-Length") == str(SIZE)
-    assert response.header("Content-Range") is None
+    assert response.headers.get("Content-Length") == str(SIZE)
+    assert response.headers.get("Content-Range") is None
 
 
 # --- If-Range --------------------------------------------------------------------
@@ -152,26 +171,42 @@ def _last_modified(path: Path) -> str:
     return email.utils.formatdate(int(path.stat().st_mtime), usegmt=True)
 
 
-async def test_if_range_with_the_current_etag_gives_the_range(path: Path) -> None:
-    response = await get(path, ("Range", "bytes=0-9"), ("If-Range", _etag(path)))
-    assert (response.status, response.body) == (206, CONTENT[:10])
+async def test_if_range_with_the_current_etag_gives_the_range(
+    client: FileClient, path: Path
+) -> None:
+    response = await client.get(
+        "/", headers=[("Range", "bytes=0-9"), ("If-Range", _etag(path))]
+    )
+    assert (response.status, await response.read()) == (206, CONTENT[:10])
 
 
-async def test_if_range_with_another_etag_gives_the_whole_file(path: Path) -> None:
-    response = await get(path, ("Range", "bytes=0-9"), ("If-Range", '"other"'))
-    assert (response.status, response.body) == (200, CONTENT)
+async def test_if_range_with_another_etag_gives_the_whole_file(
+    client: FileClient,
+) -> None:
+    response = await client.get(
+        "/", headers=[("Range", "bytes=0-9"), ("If-Range", '"other"')]
+    )
+    assert (response.status, await response.read()) == (200, CONTENT)
 
 
-async def test_if_range_with_a_weak_etag_never_matches(path: Path) -> None:
+async def test_if_range_with_a_weak_etag_never_matches(
+    client: FileClient, path: Path
+) -> None:
     weak = "W/" + _etag(path)
-    response = await get(path, ("Range", "bytes=0-9"), ("If-Range", weak))
+    response = await client.get(
+        "/", headers=[("Range", "bytes=0-9"), ("If-Range", weak)]
+    )
     assert response.status == 200
 
 
-async def test_if_range_with_the_last_modified_date(path: Path) -> None:
+async def test_if_range_with_the_last_modified_date(
+    client: FileClient, path: Path
+) -> None:
     date = _last_modified(path)
-    response = await get(path, ("Range", "bytes=0-9"), ("If-Range", date))
-    assert (response.status, response.body) == (206, CONTENT[:10])
+    response = await client.get(
+        "/", headers=[("Range", "bytes=0-9"), ("If-Range", date)]
+    )
+    assert (response.status, await response.read()) == (206, CONTENT[:10])
 
 
 @pytest.mark.parametrize(
@@ -183,31 +218,36 @@ async def test_if_range_with_the_last_modified_date(path: Path) -> None:
     ],
 )
 async def test_if_range_with_another_date_gives_the_whole_file(
-    path: Path, validator: str
+    client: FileClient, validator: str
 ) -> None:
-    response = await get(path, ("Range", "bytes=0-9"), ("If-Range", validator))
-    assert (response.status, response.body) == (200, CONTENT)
+    response = await client.get(
+        "/", headers=[("Range", "bytes=0-9"), ("If-Range", validator)]
+    )
+    assert (response.status, await response.read()) == (200, CONTENT)
 
 
 async def test_if_range_with_a_mismatch_skips_even_an_unsatisfiable_range(
-    path: Path,
+    client: FileClient,
 ) -> None:
-    response = await get(path, ("Range", "bytes=5000-"), ("If-Range", '"other"'))
+    response = await client.get(
+        "/", headers=[("Range", "bytes=5000-"), ("If-Range", '"other"')]
+    )
     assert response.status == 200
 
 
-async def test_if_range_without_range_is_ignored(path: Path) -> None:
-    response = await get(path, ("If-Range", '"other"'))
-    assert (response.status, response.body) == (200, CONTENT)
+async def test_if_range_without_range_is_ignored(client: FileClient) -> None:
+    response = await client.get("/", headers=[("If-Range", '"other"')])
+    assert (response.status, await response.read()) == (200, CONTENT)
 
 
 # --- with curl ------------------------------------------------------------------
 
 
-async def test_curl_range(path: Path) -> None:
-    async with serve(serving(path)) as (_, port):
-        head, body = await curl("-H", "Range: bytes=0-9", f"http://127.0.0.1:{port}/")
-        suffix_head, suffix = await curl("-r", "-3", f"http://127.0.0.1:{port}/")
+async def test_curl_range(aiohttp_raw_server: AiohttpRawServer, path: Path) -> None:
+    server = await aiohttp_raw_server(serving(path))
+    url = str(server.make_url("/"))
+    head, body = await curl("-H", "Range: bytes=0-9", url)
+    suffix_head, suffix = await curl("-r", "-3", url)
     assert head.startswith("HTTP/1.1 206 Partial Content")
     assert f"Content-Range: bytes 0-9/{SIZE}" in head
     assert body == CONTENT[:10]
@@ -215,10 +255,13 @@ async def test_curl_range(path: Path) -> None:
     assert suffix == CONTENT[-3:]
 
 
-async def test_curl_resumes_a_download(path: Path, tmp_path: Path) -> None:
+async def test_curl_resumes_a_download(
+    aiohttp_raw_server: AiohttpRawServer, path: Path, tmp_path: Path
+) -> None:
     partial = tmp_path / "download"
     partial.write_bytes(CONTENT[:400])
-    async with serve(serving(path)) as (_, port):
-        head, _ = await curl("-C", "-", "-o", str(partial), f"http://127.0.0.1:{port}/")
+    server = await aiohttp_raw_server(serving(path))
+    url = str(server.make_url("/"))
+    head, _ = await curl("-C", "-", "-o", str(partial), url)
     assert f"Content-Range: bytes 400-999/{SIZE}" in head
     assert partial.read_bytes() == CONTENT

@@ -1,25 +1,32 @@
-"""The access log as the server writes it, over a real socket."""
+"""The access log as the server writes it, over a real socket.
+
+Each handler runs on ``aiohttp_raw_server`` and is called through
+``aiohttp_client``; closing the client closes the server too, which waits
+for the request's log line before the test reads it.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import Iterator
 from typing import ClassVar
 
 import pytest
-from web_raw_client import read_response, request, serve
+from web_raw_client import read_response
 from web_request_harness import connection
 
 from aiohttp import web_exceptions, web_protocol
 from aiohttp._web_abc import AbstractAccessLogger, AbstractAsyncAccessLogger
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpRawServer
 from aiohttp.web_log import AccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import Response, StreamResponse
 
 TIMEOUT = 10.0
-GET = b"GET /p?q=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: raw/1\r\nX-Req: in\r\n\r\n"
+HEADERS = {"User-Agent": "raw/1", "X-Req": "in"}
 
 
 class Recorder(logging.Handler):
@@ -53,14 +60,15 @@ async def ok(request: BaseRequest) -> StreamResponse:
     return response
 
 
-async def get(port: int, data: bytes = GET) -> int:
-    response, _ = await asyncio.wait_for(request(port, data), TIMEOUT)
-    return response.status
-
-
-async def test_default_format_line(access_log: logging.Logger) -> None:
-    async with serve(ok, access_log=access_log) as (_, port):
-        assert await get(port) == 200
+async def test_default_format_line(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    access_log: logging.Logger,
+) -> None:
+    client = await aiohttp_client(await aiohttp_raw_server(ok, access_log=access_log))
+    async with client.get("/p?q=1", headers=HEADERS) as response:
+        assert response.status == 200
+    await client.close()
     (record,) = records(access_log)
     assert record.levelno == logging.INFO
     assert re.fullmatch(
@@ -74,10 +82,17 @@ async def test_default_format_line(access_log: logging.Logger) -> None:
     assert record.response_size > len("OK")  # type: ignore[attr-defined]
 
 
-async def test_custom_format_with_headers(access_log: logging.Logger) -> None:
+async def test_custom_format_with_headers(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    access_log: logging.Logger,
+) -> None:
     fmt = "%s %{X-Req}i %{X-Resp}o %{Missing}i %Tf"
-    async with serve(ok, access_log=access_log, access_log_format=fmt) as (_, port):
-        await get(port)
+    server = await aiohttp_raw_server(ok, access_log=access_log, access_log_format=fmt)
+    client = await aiohttp_client(server)
+    async with client.get("/p?q=1", headers=HEADERS) as response:
+        assert response.status == 200
+    await client.close()
     (record,) = records(access_log)
     assert re.fullmatch(r"200 in out - \d+\.\d{6}", record.getMessage())
     assert record.request_header == {"X-Req": "in", "Missing": "-"}  # type: ignore[attr-defined]
@@ -85,47 +100,58 @@ async def test_custom_format_with_headers(access_log: logging.Logger) -> None:
 
 
 async def test_a_raised_exception_is_logged_with_its_status(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
     access_log: logging.Logger,
 ) -> None:
     async def missing(request: BaseRequest) -> StreamResponse:
         raise web_exceptions.HTTPNotFound()
 
-    async with serve(missing, access_log=access_log, access_log_format="%s") as (
-        _,
-        port,
-    ):
-        assert await get(port) == 404
+    server = await aiohttp_raw_server(
+        missing, access_log=access_log, access_log_format="%s"
+    )
+    client = await aiohttp_client(server)
+    async with client.get("/p?q=1") as response:
+        assert response.status == 404
+    await client.close()
     assert [r.getMessage() for r in records(access_log)] == ["404"]
 
 
 async def test_one_line_per_request_on_a_kept_alive_connection(
-    access_log: logging.Logger,
+    aiohttp_raw_server: AiohttpRawServer, access_log: logging.Logger
 ) -> None:
     async def echo(request: BaseRequest) -> StreamResponse:
         return Response(text=request.path)
 
-    async with serve(echo, access_log=access_log, access_log_format='"%r" %s') as (
-        _,
-        port,
-    ):
-        data = b"".join(
-            f"GET /{n} HTTP/1.1\r\nHost: t\r\n\r\n".encode() for n in range(3)
-        )
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            writer.write(data)
-            for _ in range(3):
-                await asyncio.wait_for(read_response(reader), TIMEOUT)
-        finally:
-            writer.close()
+    server = await aiohttp_raw_server(
+        echo, access_log=access_log, access_log_format='"%r" %s'
+    )
+    # Raw socket: three requests pipelined on one connection.
+    data = b"".join(f"GET /{n} HTTP/1.1\r\nHost: t\r\n\r\n".encode() for n in range(3))
+    reader, writer = await asyncio.open_connection(server.host, server.port)
+    try:
+        writer.write(data)
+        for _ in range(3):
+            await asyncio.wait_for(read_response(reader), TIMEOUT)
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+    await server.close()
     messages = [r.getMessage() for r in records(access_log)]
     assert messages == [f'"GET /{n} HTTP/1.1" 200' for n in range(3)]
 
 
-async def test_a_logger_below_info_is_skipped(access_log: logging.Logger) -> None:
+async def test_a_logger_below_info_is_skipped(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    access_log: logging.Logger,
+) -> None:
     access_log.setLevel(logging.WARNING)
-    async with serve(ok, access_log=access_log) as (_, port):
-        assert await get(port) == 200
+    client = await aiohttp_client(await aiohttp_raw_server(ok, access_log=access_log))
+    async with client.get("/p?q=1") as response:
+        assert response.status == 200
+    await client.close()
     assert records(access_log) == []
 
 
@@ -150,12 +176,19 @@ class Counting(AbstractAccessLogger):
         self.logger.info("custom %s %s", request.path, response.status)
 
 
-async def test_a_custom_access_logger_class(access_log: logging.Logger) -> None:
+async def test_a_custom_access_logger_class(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    access_log: logging.Logger,
+) -> None:
     Counting.instances.clear()
-    async with serve(
+    server = await aiohttp_raw_server(
         ok, access_log=access_log, access_log_class=Counting, access_log_format="fmt"
-    ) as (_, port):
-        await get(port)
+    )
+    client = await aiohttp_client(server)
+    async with client.get("/p?q=1") as response:
+        assert response.status == 200
+    await client.close()
     calls = [call for instance in Counting.instances for call in instance.calls]
     ((req, resp, time_taken),) = calls
     assert isinstance(req, BaseRequest)
@@ -167,19 +200,28 @@ async def test_a_custom_access_logger_class(access_log: logging.Logger) -> None:
 
 
 async def test_a_disabled_custom_logger_is_never_called(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
     access_log: logging.Logger,
 ) -> None:
     class Off(Counting):
         switched_on = False
 
     Counting.instances.clear()
-    async with serve(ok, access_log=access_log, access_log_class=Off) as (_, port):
-        await get(port)
+    server = await aiohttp_raw_server(ok, access_log=access_log, access_log_class=Off)
+    client = await aiohttp_client(server)
+    async with client.get("/p?q=1") as response:
+        assert response.status == 200
+    await client.close()
     assert [call for i in Counting.instances for call in i.calls] == []
     assert records(access_log) == []
 
 
-async def test_an_async_access_logger_is_awaited(access_log: logging.Logger) -> None:
+async def test_an_async_access_logger_is_awaited(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    access_log: logging.Logger,
+) -> None:
     seen: list[tuple[str, int]] = []
 
     class Queued(AbstractAsyncAccessLogger):
@@ -193,13 +235,17 @@ async def test_an_async_access_logger_is_awaited(access_log: logging.Logger) -> 
             await asyncio.sleep(0)
             seen.append((request.path, response.status))
 
-    async with serve(ok, access_log=access_log, access_log_class=Queued) as (_, port):
-        await get(port)
-        # The log is awaited after the response went out: give it its turn.
-        for _ in range(50):
-            if seen:
-                break
-            await asyncio.sleep(0.01)
+    server = await aiohttp_raw_server(
+        ok, access_log=access_log, access_log_class=Queued
+    )
+    client = await aiohttp_client(server)
+    async with client.get("/p?q=1") as response:
+        assert response.status == 200
+    # The log is awaited after the response went out: give it its turn.
+    for _ in range(50):
+        if seen:
+            break
+        await asyncio.sleep(0.01)
     assert seen == [("/p", 200)]
 
 

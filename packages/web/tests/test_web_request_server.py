@@ -1,9 +1,10 @@
-"""aiohttp.web_request end to end: the low-level server on 127.0.0.1, a raw client.
+"""aiohttp.web_request end to end: a low-level handler on ``aiohttp_raw_server``.
 
-The client (``asyncio.open_connection``) writes requests byte by byte as a
-real one would and reads the answers off the wire, so these tests see the
-``100 Continue`` interim responses, the 413 refusals and what the handler
-made of every request property.
+Most tests talk to it with a raw client (``asyncio.open_connection``) that
+writes requests byte by byte as a real one would and reads the answers off
+the wire, so they see the ``100 Continue`` interim responses, the 413
+refusals and what the handler made of every request property, header by
+header. Those where the bytes are not the point use ``aiohttp_client``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_request_harness import bounded, client, limited, serve
+from web_request_harness import bounded, limited, raw_client
 
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpRawServer
 from aiohttp.web_exceptions import HTTPRequestEntityTooLarge
 from aiohttp.web_request import BaseRequest, FileField
 from aiohttp.web_response import Response, StreamResponse
@@ -80,8 +82,9 @@ async def describe(request: BaseRequest) -> StreamResponse:
     )
 
 
-async def test_every_head_property() -> None:
-    async with serve(describe) as port, client(port) as conn:
+async def test_every_head_property(aiohttp_raw_server: AiohttpRawServer) -> None:
+    server = await aiohttp_raw_server(describe)
+    async with raw_client(server.port) as conn:
         conn.send(
             request_bytes(
                 "/caf%C3%A9/x?a=1&b=%20two&a=3",
@@ -125,18 +128,23 @@ async def test_every_head_property() -> None:
     }
 
 
-async def test_keep_alive_of_http10_and_close() -> None:
-    async with serve(describe) as port:
-        async with client(port) as conn:
-            conn.send(request_bytes("/", version="1.0"))
-            assert json.loads((await conn.read_response()).body)["keep_alive"] is False
-        async with client(port) as conn:
-            conn.send(request_bytes("/", "Connection: close"))
-            assert json.loads((await conn.read_response()).body)["keep_alive"] is False
+async def test_keep_alive_of_http10_and_close(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
+    server = await aiohttp_raw_server(describe)
+    async with raw_client(server.port) as conn:
+        conn.send(request_bytes("/", version="1.0"))
+        assert json.loads((await conn.read_response()).body)["keep_alive"] is False
+    async with raw_client(server.port) as conn:
+        conn.send(request_bytes("/", "Connection: close"))
+        assert json.loads((await conn.read_response()).body)["keep_alive"] is False
 
 
-async def test_requests_on_one_connection_each_get_their_own_body() -> None:
-    async with serve(echo_body) as port, client(port) as conn:
+async def test_requests_on_one_connection_each_get_their_own_body(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
+    server = await aiohttp_raw_server(echo_body)
+    async with raw_client(server.port) as conn:
         conn.send(request_bytes("/1", "Content-Length: 3", method="POST", body=b"one"))
         conn.send(request_bytes("/2", "Content-Length: 3", method="POST", body=b"two"))
         assert (await conn.read_response()).body == b"one"
@@ -224,8 +232,11 @@ def header_property(name: str) -> Any:
         ("http_range", ["Range: lines=1-2"], "error"),
     ],
 )
-async def test_header_properties(name: str, headers: list[str], expected: Any) -> None:
-    async with serve(header_property(name)) as port, client(port) as conn:
+async def test_header_properties(
+    aiohttp_raw_server: AiohttpRawServer, name: str, headers: list[str], expected: Any
+) -> None:
+    server = await aiohttp_raw_server(header_property(name))
+    async with raw_client(server.port) as conn:
         conn.send(request_bytes("/", *headers))
         response = await conn.read_response()
     data = json.loads(response.body)
@@ -237,7 +248,9 @@ async def test_header_properties(name: str, headers: list[str], expected: Any) -
         assert data == {"value": expected}
 
 
-async def test_clone_in_a_handler() -> None:
+async def test_clone_in_a_handler(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient
+) -> None:
     async def handler(request: BaseRequest) -> StreamResponse:
         clone = request.clone(
             rel_url="/rewritten?x=1",
@@ -255,11 +268,11 @@ async def test_clone_in_a_handler() -> None:
             }
         )
 
-    async with serve(handler) as port, client(port) as conn:
-        conn.send(
-            request_bytes("/orig", "Content-Length: 4", method="PUT", body=b"data")
-        )
-        data = json.loads((await conn.read_response()).body)
+    client = await aiohttp_client(await aiohttp_raw_server(handler))
+    async with client.put(
+        "/orig", data=b"data", headers={"Host": "example.com:8080"}
+    ) as response:
+        data = await response.json()
     assert data == {
         "url": "https://public.example/rewritten?x=1",
         "remote": "203.0.113.9",
@@ -307,14 +320,19 @@ def tls_contexts(directory: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     return server, client_context
 
 
-async def test_scheme_is_https_on_tls(tmp_path: Path) -> None:
+async def test_scheme_is_https_on_tls(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    tmp_path: Path,
+) -> None:
     server_context, client_context = tls_contexts(tmp_path)
-    async with (
-        serve(describe, ssl_context=server_context) as port,
-        client(port, ssl_context=client_context) as conn,
-    ):
-        conn.send(request_bytes("/secure?x=1"))
-        data = json.loads((await conn.read_response()).body)
+    server = await aiohttp_raw_server(describe, ssl=server_context)
+    assert server.scheme == "https"
+    client = await aiohttp_client(server)
+    async with client.get(
+        "/secure?x=1", ssl=client_context, headers={"Host": "example.com:8080"}
+    ) as response:
+        data = await response.json()
     assert data["scheme"] == "https"
     assert data["secure"] is True
     assert data["url"] == "https://example.com:8080/secure?x=1"
@@ -324,27 +342,24 @@ async def test_scheme_is_https_on_tls(tmp_path: Path) -> None:
 # -- forms -------------------------------------------------------------------------------
 
 
-async def test_post_urlencoded() -> None:
+async def test_post_urlencoded(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient
+) -> None:
     async def handler(request: BaseRequest) -> StreamResponse:
         form = await request.post()
         return json_answer(list(form.items()))
 
     body = b"name=J%C3%BCrgen&tags=a&tags=b+c&empty="
-    async with serve(handler) as port, client(port) as conn:
-        conn.send(
-            request_bytes(
-                "/",
-                "Content-Type: application/x-www-form-urlencoded",
-                f"Content-Length: {len(body)}",
-                method="POST",
-                body=body,
-            )
-        )
-        data = json.loads((await conn.read_response()).body)
+    client = await aiohttp_client(await aiohttp_raw_server(handler))
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    async with client.post("/", data=body, headers=headers) as response:
+        data = await response.json()
     assert data == [["name", "Jürgen"], ["tags", "a"], ["tags", "b c"], ["empty", ""]]
 
 
-async def test_post_multipart_spools_a_big_file_to_disk_and_closes_it() -> None:
+async def test_post_multipart_spools_a_big_file_to_disk_and_closes_it(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient
+) -> None:
     big = hashlib.sha256(b"seed").digest() * 20_000  # 640,000 bytes
     parts = [
         ('Content-Disposition: form-data; name="title"\r\n\r\n', "Grüße".encode()),
@@ -380,19 +395,12 @@ async def test_post_multipart_spools_a_big_file_to_disk_and_closes_it() -> None:
             }
         )
 
-    async with serve(handler) as port, client(port) as conn:
-        conn.send(
-            request_bytes(
-                "/",
-                f"Content-Type: multipart/form-data; boundary={BOUNDARY}",
-                f"Content-Length: {len(body)}",
-                method="POST",
-                body=body,
-            )
-        )
-        response = await conn.read_response()
-    assert response.status == 200
-    assert json.loads(response.body) == {
+    client = await aiohttp_client(await aiohttp_raw_server(handler))
+    headers = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    async with client.post("/", data=body, headers=headers) as response:
+        assert response.status == 200
+        data = await response.json()
+    assert data == {
         "title": "Grüße",
         "filename": "big.bin",
         "content_type": "application/x-thing",
@@ -409,8 +417,11 @@ async def test_post_multipart_spools_a_big_file_to_disk_and_closes_it() -> None:
 # -- client_max_size ------------------------------------------------------------------------
 
 
-async def test_declared_body_over_the_limit_is_refused_without_waiting_for_it() -> None:
-    async with serve(echo_body) as port, client(port) as conn:
+async def test_declared_body_over_the_limit_is_refused_without_waiting_for_it(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
+    server = await aiohttp_raw_server(echo_body)
+    async with raw_client(server.port) as conn:
         # 2 MiB announced, nothing sent: the 413 must come anyway.
         conn.send(request_bytes("/", "Content-Length: 2097152", method="POST"))
         response = await conn.read_response()
@@ -421,7 +432,9 @@ async def test_declared_body_over_the_limit_is_refused_without_waiting_for_it() 
         assert await conn.closed_by_server()
 
 
-async def test_chunked_body_over_the_limit_is_refused_as_it_arrives() -> None:
+async def test_chunked_body_over_the_limit_is_refused_as_it_arrives(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
     seen: list[str] = []
 
     async def handler(request: BaseRequest) -> StreamResponse:
@@ -432,10 +445,8 @@ async def test_chunked_body_over_the_limit_is_refused_as_it_arrives() -> None:
             raise
         return Response(text="read it all")
 
-    async with (
-        serve(handler, request_factory=limited(10_000)) as port,
-        client(port) as conn,
-    ):
+    server = await aiohttp_raw_server(handler, request_factory=limited(10_000))
+    async with raw_client(server.port) as conn:
         conn.send(request_bytes("/", "Transfer-Encoding: chunked", method="POST"))
         # Far more than the limit, and never the last chunk.
         for _ in range(40):
@@ -448,39 +459,24 @@ async def test_chunked_body_over_the_limit_is_refused_as_it_arrives() -> None:
     assert 10_000 < actual <= 10_000 + 2**16
 
 
-async def test_gzip_body_counts_its_decompressed_size() -> None:
+async def test_gzip_body_counts_its_decompressed_size(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient
+) -> None:
     body = gzip.compress(b"\0" * 50_000)
     assert len(body) < 1000
-    async with serve(echo_body, request_factory=limited(10_000)) as port:
-        async with client(port) as conn:
-            conn.send(
-                request_bytes(
-                    "/",
-                    "Content-Encoding: gzip",
-                    f"Content-Length: {len(body)}",
-                    method="POST",
-                    body=body,
-                )
-            )
-            response = await conn.read_response()
+    server = await aiohttp_raw_server(echo_body, request_factory=limited(10_000))
+    client = await aiohttp_client(server)
+    headers = {"Content-Encoding": "gzip"}
+    async with client.post("/", data=body, headers=headers) as response:
+        assert response.request_info.headers["Content-Length"] == str(len(body))
         assert response.status == 413
-        async with client(port) as conn:
-            small = gzip.compress(b"hello" * 100)
-            conn.send(
-                request_bytes(
-                    "/",
-                    "Content-Encoding: gzip",
-                    f"Content-Length: {len(small)}",
-                    method="POST",
-                    body=small,
-                )
-            )
-            response = await conn.read_response()
+    small = gzip.compress(b"hello" * 100)
+    async with client.post("/", data=small, headers=headers) as response:
         assert response.status == 200
-        assert response.body == b"hello" * 100
+        assert await response.read() == b"hello" * 100
 
 
-async def test_multipart_over_the_limit() -> None:
+async def test_multipart_over_the_limit(aiohttp_raw_server: AiohttpRawServer) -> None:
     async def handler(request: BaseRequest) -> StreamResponse:
         await request.post()
         return Response(text="accepted")
@@ -493,10 +489,8 @@ async def test_multipart_over_the_limit() -> None:
         + b"x" * 20_000
         + f"\r\n--{BOUNDARY}--\r\n".encode()
     )
-    async with (
-        serve(handler, request_factory=limited(10_000)) as port,
-        client(port) as conn,
-    ):
+    server = await aiohttp_raw_server(handler, request_factory=limited(10_000))
+    async with raw_client(server.port) as conn:
         conn.send(
             request_bytes(
                 "/",
@@ -525,8 +519,11 @@ def expecting(length: int, *headers: str) -> bytes:
     )
 
 
-async def test_continue_is_sent_when_the_handler_reads() -> None:
-    async with serve(echo_body) as port, client(port) as conn:
+async def test_continue_is_sent_when_the_handler_reads(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
+    server = await aiohttp_raw_server(echo_body)
+    async with raw_client(server.port) as conn:
         conn.send(expecting(5))
         interim = await conn.read_head()
         assert interim.status_line == "HTTP/1.1 100 Continue"
@@ -537,7 +534,9 @@ async def test_continue_is_sent_when_the_handler_reads() -> None:
         assert response.body == b"hello"
 
 
-async def test_continue_is_sent_once_however_often_the_body_is_asked_for() -> None:
+async def test_continue_is_sent_once_however_often_the_body_is_asked_for(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
     async def handler(request: BaseRequest) -> StreamResponse:
         request.content  # noqa: B018
         request.clone().content  # noqa: B018
@@ -546,7 +545,8 @@ async def test_continue_is_sent_once_however_often_the_body_is_asked_for() -> No
         await request.post()
         return Response(body=body)
 
-    async with serve(handler) as port, client(port) as conn:
+    server = await aiohttp_raw_server(handler)
+    async with raw_client(server.port) as conn:
         conn.send(expecting(5, "Content-Type: application/x-www-form-urlencoded"))
         assert (await conn.read_head()).status == 100
         conn.send(b"a=b&c")
@@ -560,18 +560,23 @@ async def test_continue_is_sent_once_however_often_the_body_is_asked_for() -> No
         assert (await conn.read_response()).body == b"ok"
 
 
-async def test_no_continue_when_the_handler_does_not_read() -> None:
+async def test_no_continue_when_the_handler_does_not_read(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
     async def handler(request: BaseRequest) -> StreamResponse:
         return Response(text="no thanks", status=403)
 
-    async with serve(handler) as port, client(port) as conn:
+    server = await aiohttp_raw_server(handler)
+    async with raw_client(server.port) as conn:
         conn.send(expecting(1000))
         response = await conn.read_response()
         assert response.status == 403
         assert response.body == b"no thanks"
 
 
-async def test_no_continue_after_the_response_has_started() -> None:
+async def test_no_continue_after_the_response_has_started(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
     async def handler(request: BaseRequest) -> StreamResponse:
         response = StreamResponse()
         response.enable_chunked_encoding()
@@ -582,7 +587,8 @@ async def test_no_continue_after_the_response_has_started() -> None:
         await response.write_eof()
         return response
 
-    async with serve(handler) as port, client(port) as conn:
+    server = await aiohttp_raw_server(handler)
+    async with raw_client(server.port) as conn:
         conn.send(expecting(4))
         head = await conn.read_head()
         assert head.status == 200
@@ -596,22 +602,23 @@ async def test_no_continue_after_the_response_has_started() -> None:
         assert b"body" in rest
 
 
-async def test_no_continue_for_a_declared_body_over_the_limit() -> None:
-    async with (
-        serve(echo_body, request_factory=limited(100)) as port,
-        client(port) as conn,
-    ):
+async def test_no_continue_for_a_declared_body_over_the_limit(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
+    server = await aiohttp_raw_server(echo_body, request_factory=limited(100))
+    async with raw_client(server.port) as conn:
         conn.send(expecting(101))
         response = await conn.read_response()
         assert response.status == 413
         assert await conn.closed_by_server()
 
 
-async def test_no_continue_for_http10() -> None:
+async def test_no_continue_for_http10(aiohttp_raw_server: AiohttpRawServer) -> None:
     async def handler(request: BaseRequest) -> StreamResponse:
         return Response(body=await request.read())
 
-    async with serve(handler) as port, client(port) as conn:
+    server = await aiohttp_raw_server(handler)
+    async with raw_client(server.port) as conn:
         conn.send(
             request_bytes(
                 "/",

@@ -1,8 +1,8 @@
-"""Responses end to end: a handler behind ``web_server.Server``, a raw client.
+"""Responses end to end: a handler behind ``aiohttp_raw_server``.
 
-The client writes request bytes on a real socket and reads the response
-bytes back, so framing mistakes show up as a broken next response on the
-same connection.
+Where framing is the point, a raw client writes request bytes on a real
+socket and reads the response bytes back, so framing mistakes show up as a
+broken next response on the same connection; the rest use ``aiohttp_client``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import gzip
 import json
 
 import pytest
-from web_response_harness import bounded, connect, exchange, serve
+from web_response_harness import bounded, connect
 
+from aiohttp.http_writer import HttpVersion11
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpRawServer
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import Response, StreamResponse, json_response
 
@@ -23,8 +25,11 @@ async def hello(request: BaseRequest) -> Response:
     return Response(text="hello")
 
 
-async def test_keep_alive_serves_the_next_request() -> None:
-    async with bounded(), serve(hello) as port, connect(port) as client:
+async def test_keep_alive_serves_the_next_request(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
+    server = await aiohttp_raw_server(hello)
+    async with bounded(), connect(server.port) as client:
         await client.send(GET)
         first = await client.response()
         await client.send(GET)
@@ -35,23 +40,28 @@ async def test_keep_alive_serves_the_next_request() -> None:
         assert raw.header("Connection") is None
 
 
-async def test_pipelined_requests_get_framed_responses() -> None:
-    async with bounded(), serve(hello) as port, connect(port) as client:
+async def test_pipelined_requests_get_framed_responses(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
+    server = await aiohttp_raw_server(hello)
+    async with bounded(), connect(server.port) as client:
         await client.send(GET * 3)
         bodies = [(await client.response()).body for _ in range(3)]
     assert bodies == [b"hello"] * 3
 
 
-async def test_connection_close_request() -> None:
-    async with bounded(), serve(hello) as port, connect(port) as client:
+async def test_connection_close_request(aiohttp_raw_server: AiohttpRawServer) -> None:
+    server = await aiohttp_raw_server(hello)
+    async with bounded(), connect(server.port) as client:
         await client.send(b"GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
         raw = await client.response()
         assert raw.header("Connection") == "close"
         assert await client.closed()
 
 
-async def test_http10_closes_by_default() -> None:
-    async with bounded(), serve(hello) as port, connect(port) as client:
+async def test_http10_closes_by_default(aiohttp_raw_server: AiohttpRawServer) -> None:
+    server = await aiohttp_raw_server(hello)
+    async with bounded(), connect(server.port) as client:
         await client.send(b"GET / HTTP/1.0\r\n\r\n")
         raw = await client.response()
         assert raw.status_line == "HTTP/1.0 200 OK"
@@ -60,9 +70,10 @@ async def test_http10_closes_by_default() -> None:
         assert await client.closed()
 
 
-async def test_http10_keep_alive() -> None:
+async def test_http10_keep_alive(aiohttp_raw_server: AiohttpRawServer) -> None:
     request = b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
-    async with bounded(), serve(hello) as port, connect(port) as client:
+    server = await aiohttp_raw_server(hello)
+    async with bounded(), connect(server.port) as client:
         await client.send(request)
         first = await client.response()
         await client.send(request)
@@ -71,7 +82,9 @@ async def test_http10_keep_alive() -> None:
     assert second.body == b"hello"
 
 
-async def test_http10_stream_ends_with_the_connection() -> None:
+async def test_http10_stream_ends_with_the_connection(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
     async def stream(request: BaseRequest) -> StreamResponse:
         resp = StreamResponse()
         await resp.prepare(request)
@@ -80,7 +93,8 @@ async def test_http10_stream_ends_with_the_connection() -> None:
         return resp
 
     request = b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
-    async with bounded(), serve(stream) as port, connect(port) as client:
+    server = await aiohttp_raw_server(stream)
+    async with bounded(), connect(server.port) as client:
         await client.send(request)
         raw = await client.response()
     assert raw.framing == "close"
@@ -88,7 +102,9 @@ async def test_http10_stream_ends_with_the_connection() -> None:
     assert raw.body == b"part one, part two"
 
 
-async def test_chunked_stream_then_the_next_request() -> None:
+async def test_chunked_stream_then_the_next_request(
+    aiohttp_raw_server: AiohttpRawServer,
+) -> None:
     async def stream(request: BaseRequest) -> StreamResponse:
         resp = StreamResponse()
         resp.content_type = "text/plain"
@@ -98,7 +114,8 @@ async def test_chunked_stream_then_the_next_request() -> None:
         await resp.write_eof()
         return resp
 
-    async with bounded(), serve(stream) as port, connect(port) as client:
+    server = await aiohttp_raw_server(stream)
+    async with bounded(), connect(server.port) as client:
         await client.send(GET)
         first = await client.response()
         await client.send(GET)
@@ -113,7 +130,7 @@ async def test_chunked_stream_then_the_next_request() -> None:
     [("HEAD", 200, "5"), ("GET", 204, None), ("GET", 304, "5")],
 )
 async def test_no_body_responses_keep_the_connection_in_step(
-    method: str, status: int, length: str | None
+    aiohttp_raw_server: AiohttpRawServer, method: str, status: int, length: str | None
 ) -> None:
     async def handler(request: BaseRequest) -> Response:
         if request.path == "/next":
@@ -121,7 +138,8 @@ async def test_no_body_responses_keep_the_connection_in_step(
         return Response(status=status, body=b"12345")
 
     first_request = f"{method} / HTTP/1.1\r\nHost: t\r\n\r\n".encode()
-    async with bounded(), serve(handler) as port, connect(port) as client:
+    server = await aiohttp_raw_server(handler)
+    async with bounded(), connect(server.port) as client:
         await client.send(first_request)
         first = await client.response(head_request=method == "HEAD")
         await client.send(b"GET /next HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -131,7 +149,9 @@ async def test_no_body_responses_keep_the_connection_in_step(
     assert second.body == b"next"
 
 
-async def test_compression_end_to_end() -> None:
+async def test_compression_end_to_end(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient
+) -> None:
     body = "compress me, " * 200
 
     async def handler(request: BaseRequest) -> Response:
@@ -139,16 +159,19 @@ async def test_compression_end_to_end() -> None:
         resp.enable_compression()
         return resp
 
-    request = (
-        b"GET / HTTP/1.1\r\nHost: t\r\nAccept-Encoding: br;q=0, zstd;q=0, gzip\r\n\r\n"
+    # No decompression: the test reads the gzip bytes themselves.
+    client = await aiohttp_client(
+        await aiohttp_raw_server(handler), auto_decompress=False
     )
-    async with bounded(), serve(handler) as port:
-        raw = await exchange(port, request)
-    assert raw.header("Content-Encoding") == "gzip"
-    assert gzip.decompress(raw.body) == body.encode()
+    headers = {"Accept-Encoding": "br;q=0, zstd;q=0, gzip"}
+    async with client.get("/", headers=headers) as response:
+        assert response.headers.getall("Content-Encoding") == ["gzip"]
+        assert gzip.decompress(await response.read()) == body.encode()
 
 
-async def test_cookies_end_to_end() -> None:
+async def test_cookies_end_to_end(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient
+) -> None:
     async def handler(request: BaseRequest) -> Response:
         resp = Response(text="x")
         resp.set_cookie("sid", "abc", httponly=True, samesite="Lax", secure=True)
@@ -156,45 +179,54 @@ async def test_cookies_end_to_end() -> None:
         resp.del_cookie("old")
         return resp
 
-    async with bounded(), serve(handler) as port:
-        raw = await exchange(port, GET)
-    assert raw.header_values("Set-Cookie") == [
-        "sid=abc; HttpOnly; Path=/; SameSite=Lax; Secure",
-        "chip=1; Partitioned; Path=/shop; Secure",
-        'old=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/',
-    ]
+    client = await aiohttp_client(await aiohttp_raw_server(handler))
+    async with client.get("/") as response:
+        assert response.headers.getall("Set-Cookie") == [
+            "sid=abc; HttpOnly; Path=/; SameSite=Lax; Secure",
+            "chip=1; Partitioned; Path=/shop; Secure",
+            'old=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/',
+        ]
 
 
-async def test_json_response_end_to_end() -> None:
+async def test_json_response_end_to_end(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient
+) -> None:
     async def handler(request: BaseRequest) -> Response:
         return json_response({"ok": True, "items": [1, 2, 3]}, status=201)
 
-    async with bounded(), serve(handler) as port:
-        raw = await exchange(port, GET)
-    assert raw.status_line == "HTTP/1.1 201 Created"
-    assert raw.header("Content-Type") == "application/json; charset=utf-8"
-    assert json.loads(raw.body) == {"ok": True, "items": [1, 2, 3]}
+    client = await aiohttp_client(await aiohttp_raw_server(handler))
+    async with client.get("/") as response:
+        assert response.version == HttpVersion11
+        assert (response.status, response.reason) == (201, "Created")
+        assert response.headers.getall("Content-Type") == [
+            "application/json; charset=utf-8"
+        ]
+        assert json.loads(await response.read()) == {"ok": True, "items": [1, 2, 3]}
 
 
-async def test_force_close_end_to_end() -> None:
+async def test_force_close_end_to_end(aiohttp_raw_server: AiohttpRawServer) -> None:
     async def handler(request: BaseRequest) -> Response:
         resp = Response(text="bye")
         resp.force_close()
         return resp
 
-    async with bounded(), serve(handler) as port, connect(port) as client:
+    server = await aiohttp_raw_server(handler)
+    async with bounded(), connect(server.port) as client:
         await client.send(GET)
         raw = await client.response()
         assert raw.header("Connection") == "close"
         assert await client.closed()
 
 
-async def test_header_splitting_never_reaches_the_client() -> None:
+async def test_header_splitting_never_reaches_the_client(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient
+) -> None:
     async def handler(request: BaseRequest) -> Response:
         return Response(text="x", headers={"X-Echo": "a\r\nSet-Cookie: evil=1"})
 
-    async with bounded(), serve(handler) as port:
-        raw = await exchange(port, GET)
-    assert raw.status == 500
-    assert raw.header("Set-Cookie") is None
-    assert raw.header("X-Echo") is None
+    client = await aiohttp_client(await aiohttp_raw_server(handler))
+    async with client.get("/") as response:
+        assert response.status == 500
+        assert "Set-Cookie" not in response.headers
+        assert "X-Echo" not in response.headers
+    assert len(client.session.cookie_jar) == 0

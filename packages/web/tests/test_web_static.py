@@ -1,11 +1,12 @@
-"""Static directories: ``serve_static`` behind a low-level server.
+"""Static directories: ``serve_static`` behind ``aiohttp_raw_server``.
 
 The handler maps ``/static/<rest>`` to ``serve_static`` the way
 ``StaticResource`` does (``rel_url.path_safe``, then only ``%2F`` and
 ``%25`` decoded), or, for the second layer of defence, with the path fully
 decoded (``request.path``). A secret file sits next to the root: no request
 may ever show its content, and every refused path must look exactly like a
-missing file.
+missing file. Traversal targets go out as raw bytes (a client would
+normalize them); the rest through ``aiohttp_client``.
 """
 
 from __future__ import annotations
@@ -15,18 +16,27 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from web_file_harness import build_request, fetch, send_raw
-from web_raw_client import RawResponse, serve
+from web_file_harness import build_request, send_raw
+from web_raw_client import RawResponse
 
 from aiohttp._web_static import serve_static
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpRawServer
 from aiohttp.web_exceptions import HTTPNotFound
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
 SECRET = b"TOP-SECRET-CONTENT"
 ELSEWHERE = b"content outside the root"
+
+# The client sends what a test gives and no more (no Accept-Encoding of its
+# own), and hands bodies over as they came (no decompression).
+AS_SENT: dict[str, Any] = {
+    "skip_auto_headers": ["Accept-Encoding"],
+    "auto_decompress": False,
+}
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX symlinks")
 
@@ -97,8 +107,9 @@ def static_handler(
     return handler
 
 
-async def get_raw(port: int, target: str, *headers: tuple[str, str]) -> RawResponse:
-    return await send_raw(port, build_request(target, headers=headers))
+async def get_raw(port: int | None, target: str) -> RawResponse:
+    """GET ``target`` exactly as given, on a raw socket."""
+    return await send_raw(port, build_request(target))
 
 
 TRAVERSALS = [
@@ -136,141 +147,185 @@ TRAVERSALS = [
 @pytest.mark.parametrize("router_decoding", [True, False])
 @pytest.mark.parametrize("show_index", [False, True])
 async def test_nothing_outside_the_root_is_served(
-    tree: Tree, router_decoding: bool, show_index: bool
+    aiohttp_raw_server: AiohttpRawServer,
+    tree: Tree,
+    router_decoding: bool,
+    show_index: bool,
 ) -> None:
     handler = static_handler(
         tree.root, show_index=show_index, router_decoding=router_decoding
     )
-    async with serve(handler) as (_, port):
-        missing = await get_raw(port, "/static/no-such-file")
-        for target in TRAVERSALS:
-            response = await get_raw(port, target)
-            assert SECRET not in response.body, target
-            assert b"root:" not in response.body, target
-            assert response.status in (400, 404), (target, response.status)
-            if response.status == 404:
-                # A refusal looks exactly like a missing file.
-                assert response.body == missing.body, target
+    server = await aiohttp_raw_server(handler)
+    missing = await get_raw(server.port, "/static/no-such-file")
+    for target in TRAVERSALS:
+        response = await get_raw(server.port, target)
+        assert SECRET not in response.body, target
+        assert b"root:" not in response.body, target
+        assert response.status in (400, 404), (target, response.status)
+        if response.status == 404:
+            # A refusal looks exactly like a missing file.
+            assert response.body == missing.body, target
     assert missing.status == 404
 
 
 @pytest.mark.parametrize("router_decoding", [True, False])
 async def test_follow_symlinks_still_keeps_paths_inside(
-    tree: Tree, router_decoding: bool
+    aiohttp_raw_server: AiohttpRawServer, tree: Tree, router_decoding: bool
 ) -> None:
     handler = static_handler(
         tree.root, follow_symlinks=True, router_decoding=router_decoding
     )
     lexical = [t for t in TRAVERSALS if "link" not in t and "dir-out" not in t]
-    async with serve(handler) as (_, port):
-        for target in lexical:
-            response = await get_raw(port, target)
-            assert SECRET not in response.body, target
-            assert response.status in (400, 404), (target, response.status)
+    server = await aiohttp_raw_server(handler)
+    for target in lexical:
+        response = await get_raw(server.port, target)
+        assert SECRET not in response.body, target
+        assert response.status in (400, 404), (target, response.status)
 
 
-async def test_follow_symlinks_follows_links_out_of_the_root(tree: Tree) -> None:
+async def test_follow_symlinks_follows_links_out_of_the_root(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tree: Tree
+) -> None:
     # The option's documented meaning (aiohttp): links may point anywhere.
     handler = static_handler(tree.root, follow_symlinks=True)
-    async with serve(handler) as (_, port):
-        response = await fetch(port, "/static/link-elsewhere")
-    assert (response.status, response.body) == (200, ELSEWHERE)
+    client = await aiohttp_client(await aiohttp_raw_server(handler), **AS_SENT)
+    response = await client.get("/static/link-elsewhere")
+    assert (response.status, await response.read()) == (200, ELSEWHERE)
 
 
-async def test_a_link_out_of_the_root_is_404_by_default(tree: Tree) -> None:
-    async with serve(static_handler(tree.root)) as (_, port):
-        response = await fetch(port, "/static/link-elsewhere")
+async def test_a_link_out_of_the_root_is_404_by_default(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tree: Tree
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(static_handler(tree.root)), **AS_SENT
+    )
+    response = await client.get("/static/link-elsewhere")
     assert response.status == 404
 
 
 @pytest.mark.parametrize("follow_symlinks", [False, True])
 async def test_a_link_inside_the_root_is_served(
-    tree: Tree, follow_symlinks: bool
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    tree: Tree,
+    follow_symlinks: bool,
 ) -> None:
     handler = static_handler(tree.root, follow_symlinks=follow_symlinks)
-    async with serve(handler) as (_, port):
-        response = await fetch(port, "/static/link-in")
-    assert (response.status, response.body) == (200, b"public file")
+    client = await aiohttp_client(await aiohttp_raw_server(handler), **AS_SENT)
+    response = await client.get("/static/link-in")
+    assert (response.status, await response.read()) == (200, b"public file")
 
 
 @pytest.mark.parametrize("follow_symlinks", [False, True])
 async def test_a_symlinked_precompressed_sibling_is_not_served(
-    tree: Tree, follow_symlinks: bool
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    tree: Tree,
+    follow_symlinks: bool,
 ) -> None:
     handler = static_handler(tree.root, follow_symlinks=follow_symlinks)
-    async with serve(handler) as (_, port):
-        response = await fetch(
-            port, "/static/g.txt", headers=[("Accept-Encoding", "gzip, br")]
-        )
-    assert SECRET not in response.body
-    assert (response.status, response.body) == (200, b"public g")
-    assert response.header("Content-Encoding") is None
+    client = await aiohttp_client(await aiohttp_raw_server(handler), **AS_SENT)
+    response = await client.get(
+        "/static/g.txt", headers=[("Accept-Encoding", "gzip, br")]
+    )
+    assert SECRET not in await response.read()
+    assert (response.status, await response.read()) == (200, b"public g")
+    assert response.headers.get("Content-Encoding") is None
 
 
-async def test_files_are_served(tree: Tree) -> None:
-    async with serve(static_handler(tree.root)) as (_, port):
-        top = await fetch(port, "/static/f.txt")
-        inner = await fetch(port, "/static/sub/inner.txt")
-        encoded = await fetch(port, "/static/sub%2Finner.txt")
-        dotted = await fetch(port, "/static/./sub/./inner.txt")
-        doubled = await fetch(port, "/static/sub//inner.txt")
-        head = await fetch(port, "/static/f.txt", method="HEAD")
-        ranged = await fetch(port, "/static/f.txt", headers=[("Range", "bytes=0-5")])
-    assert (top.status, top.body) == (200, b"public file")
-    assert top.header("Content-Type") == "text/plain"
-    assert top.header("ETag") is not None
-    for response in (inner, encoded, dotted, doubled):
-        assert (response.status, response.body) == (200, b"inner file")
+async def test_files_are_served(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tree: Tree
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(static_handler(tree.root)), **AS_SENT
+    )
+    top = await client.get("/static/f.txt")
+    inner = await client.get("/static/sub/inner.txt")
+    encoded = await client.get("/static/sub%2Finner.txt")
+    # Raw socket: a client would drop the dot segments before sending.
+    dotted = await get_raw(client.port, "/static/./sub/./inner.txt")
+    doubled = await client.get("/static/sub//inner.txt")
+    head = await client.head("/static/f.txt")
+    ranged = await client.get("/static/f.txt", headers=[("Range", "bytes=0-5")])
+    assert (top.status, await top.read()) == (200, b"public file")
+    assert top.headers.get("Content-Type") == "text/plain"
+    assert top.headers.get("ETag") is not None
+    for response in (inner, encoded, doubled):
+        assert (response.status, await response.read()) == (200, b"inner file")
+    assert (dotted.status, dotted.body) == (200, b"inner file")
     assert head.status == 200
-    assert head.header("Content-Length") == str(len(b"public file"))
-    assert (ranged.status, ranged.body) == (206, b"public")
+    assert head.headers.get("Content-Length") == str(len(b"public file"))
+    assert (ranged.status, await ranged.read()) == (206, b"public")
 
 
-async def test_names_with_special_characters(tree: Tree) -> None:
+async def test_names_with_special_characters(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tree: Tree
+) -> None:
     (tree.root / "a b%20c.txt").write_bytes(b"spaces and percent")
     (tree.root / "ünï.txt").write_bytes(b"unicode")
     (tree.root / "q?#.txt").write_bytes(b"query and fragment")
-    async with serve(static_handler(tree.root)) as (_, port):
-        spaces = await fetch(port, "/static/a%20b%2520c.txt")
-        unicode = await fetch(port, "/static/%C3%BCn%C3%AF.txt")
-        marks = await fetch(port, "/static/q%3F%23.txt")
-    assert spaces.body == b"spaces and percent"
-    assert unicode.body == b"unicode"
-    assert marks.body == b"query and fragment"
+    client = await aiohttp_client(
+        await aiohttp_raw_server(static_handler(tree.root)), **AS_SENT
+    )
+    spaces = await client.get("/static/a%20b%2520c.txt")
+    unicode = await client.get("/static/%C3%BCn%C3%AF.txt")
+    marks = await client.get("/static/q%3F%23.txt")
+    assert await spaces.read() == b"spaces and percent"
+    assert await unicode.read() == b"unicode"
+    assert await marks.read() == b"query and fragment"
 
 
-async def test_missing_and_through_a_file_are_404(tree: Tree) -> None:
-    async with serve(static_handler(tree.root)) as (_, port):
-        missing = await fetch(port, "/static/nope.txt")
-        below_file = await fetch(port, "/static/f.txt/x")
-        missing_dir = await fetch(port, "/static/nodir/x.txt")
+async def test_missing_and_through_a_file_are_404(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tree: Tree
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(static_handler(tree.root)), **AS_SENT
+    )
+    missing = await client.get("/static/nope.txt")
+    below_file = await client.get("/static/f.txt/x")
+    missing_dir = await client.get("/static/nodir/x.txt")
     for response in (missing, below_file, missing_dir):
         assert response.status == 404
-        assert response.body == missing.body
+        assert await response.read() == await missing.read()
 
 
 @pytest.mark.parametrize("target", ["/static/", "/static/sub", "/static/sub/"])
-async def test_a_directory_without_index_is_403(tree: Tree, target: str) -> None:
-    async with serve(static_handler(tree.root)) as (_, port):
-        response = await fetch(port, target)
+async def test_a_directory_without_index_is_403(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    tree: Tree,
+    target: str,
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(static_handler(tree.root)), **AS_SENT
+    )
+    response = await client.get(target)
     assert response.status == 403
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-async def test_a_fifo_is_403(tree: Tree) -> None:
+async def test_a_fifo_is_403(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tree: Tree
+) -> None:
     os.mkfifo(tree.root / "pipe")
-    async with serve(static_handler(tree.root)) as (_, port):
-        response = await fetch(port, "/static/pipe")
+    client = await aiohttp_client(
+        await aiohttp_raw_server(static_handler(tree.root)), **AS_SENT
+    )
+    response = await client.get("/static/pipe")
     assert response.status == 403
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads anything")
-async def test_an_unreadable_file_is_403(tree: Tree) -> None:
+async def test_an_unreadable_file_is_403(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tree: Tree
+) -> None:
     path = tree.root / "f.txt"
     path.chmod(0)
     try:
-        async with serve(static_handler(tree.root)) as (_, port):
-            response = await fetch(port, "/static/f.txt")
+        client = await aiohttp_client(
+            await aiohttp_raw_server(static_handler(tree.root)), **AS_SENT
+        )
+        response = await client.get("/static/f.txt")
     finally:
         path.chmod(0o644)
     assert response.status == 403
@@ -279,14 +334,18 @@ async def test_an_unreadable_file_is_403(tree: Tree) -> None:
 # --- show_index ------------------------------------------------------------------------
 
 
-async def test_index_lists_the_directory(tree: Tree) -> None:
-    async with serve(static_handler(tree.root, show_index=True)) as (_, port):
-        root = await fetch(port, "/static/")
-        sub = await fetch(port, "/static/sub")
-        head = await fetch(port, "/static/sub/", method="HEAD")
+async def test_index_lists_the_directory(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tree: Tree
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(static_handler(tree.root, show_index=True)), **AS_SENT
+    )
+    root = await client.get("/static/")
+    sub = await client.get("/static/sub")
+    head = await client.head("/static/sub/")
     assert root.status == 200
-    assert root.header("Content-Type") == "text/html; charset=utf-8"
-    text = root.body.decode()
+    assert root.headers.get("Content-Type") == "text/html; charset=utf-8"
+    text = await root.text()
     assert "<title>Index of /</title>" in text
     assert "<h1>Index of /</h1>" in text
     assert '<li><a href="/static/sub">sub/</a></li>' in text
@@ -296,25 +355,29 @@ async def test_index_lists_the_directory(tree: Tree) -> None:
         line.split(">")[2].split("<")[0] for line in text.splitlines() if "<li>" in line
     ]
     assert names == sorted(names, key=lambda name: name.rstrip("/"))
-    sub_text = sub.body.decode()
+    sub_text = await sub.text()
     assert "<title>Index of /sub</title>" in sub_text
     assert '<li><a href="/static/sub/inner.txt">inner.txt</a></li>' in sub_text
     assert head.status == 200
-    assert head.header("Content-Type") == "text/html; charset=utf-8"
+    assert head.headers.get("Content-Type") == "text/html; charset=utf-8"
 
 
-async def test_index_escapes_names_and_quotes_links(tmp_path: Path) -> None:
+async def test_index_escapes_names_and_quotes_links(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
     root = tmp_path / "root"
     root.mkdir()
     for name in ("<script>alert(1)<", 'q"uote', "a&b", "sp ace", "per%cent", "ü"):
         (root / name).write_bytes(b"x")
     (root / "<b>dir").mkdir()
     (root / "<b>dir" / "<i>.txt").write_bytes(b"x")
-    async with serve(static_handler(root, show_index=True)) as (_, port):
-        top = await fetch(port, "/static/")
-        inner = await fetch(port, "/static/%3Cb%3Edir/")
-        linked = await fetch(port, "/static/sp%20ace")
-    text = top.body.decode()
+    client = await aiohttp_client(
+        await aiohttp_raw_server(static_handler(root, show_index=True)), **AS_SENT
+    )
+    top = await client.get("/static/")
+    inner = await client.get("/static/%3Cb%3Edir/")
+    linked = await client.get("/static/sp%20ace")
+    text = await top.text()
     assert "<script>" not in text
     assert "<b>" not in text
     assert "&lt;script&gt;alert(1)&lt;" in text
@@ -327,23 +390,32 @@ async def test_index_escapes_names_and_quotes_links(tmp_path: Path) -> None:
     assert 'href="/static/per%25cent"' in text
     assert 'href="/static/%C3%BC"' in text
     assert '<a href="/static/%3Cb%3Edir">&lt;b&gt;dir/</a>' in text
-    inner_text = inner.body.decode()
+    inner_text = await inner.text()
     assert "<title>Index of /&lt;b&gt;dir</title>" in inner_text
     assert 'href="/static/%3Cb%3Edir/%3Ci%3E.txt"' in inner_text
     assert "<i>" not in inner_text
     assert linked.status == 200
 
 
-async def test_index_links_lead_to_the_files(tree: Tree) -> None:
-    async with serve(static_handler(tree.root, show_index=True)) as (_, port):
-        text = (await fetch(port, "/static/sub/")).body.decode()
-        href = text.split('href="')[1].split('"')[0]
-        response = await fetch(port, href)
-    assert (response.status, response.body) == (200, b"inner file")
+async def test_index_links_lead_to_the_files(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tree: Tree
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(static_handler(tree.root, show_index=True)), **AS_SENT
+    )
+    index = await client.get("/static/sub/")
+    text = await index.text()
+    href = text.split('href="')[1].split('"')[0]
+    response = await client.get(href)
+    assert (response.status, await response.read()) == (200, b"inner file")
 
 
-async def test_index_of_a_directory_link_out_of_the_root_is_404(tree: Tree) -> None:
-    async with serve(static_handler(tree.root, show_index=True)) as (_, port):
-        response = await fetch(port, "/static/dir-out/")
+async def test_index_of_a_directory_link_out_of_the_root_is_404(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, tree: Tree
+) -> None:
+    client = await aiohttp_client(
+        await aiohttp_raw_server(static_handler(tree.root, show_index=True)), **AS_SENT
+    )
+    response = await client.get("/static/dir-out/")
     assert response.status == 404
-    assert SECRET not in response.body
+    assert SECRET not in await response.read()

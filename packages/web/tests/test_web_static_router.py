@@ -2,7 +2,9 @@
 
 The router (``UrlDispatcher``) resolves each request as the application
 does and its ``StaticResource`` calls ``serve_static``: the decoding is the
-router's own here, not a stand-in.
+router's own here, not a stand-in. The router is served on
+``aiohttp_raw_server`` and asked through ``aiohttp_client``; traversal
+targets go out as raw bytes, as a client would normalize them first.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from web_file_harness import build_request, send_raw
 from web_raw_client import RawResponse
 from web_routing_harness import serve_router
 
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpRawServer
 from aiohttp.web_urldispatcher import UrlDispatcher
 
 SECRET = b"TOP-SECRET-CONTENT"
@@ -37,11 +40,10 @@ def root(tmp_path: Path) -> Path:
     return root
 
 
-async def get(
-    port: int, target: str, *headers: tuple[str, str], method: str = "GET"
-) -> RawResponse:
-    data = build_request(target, method=method, headers=headers)
-    return await send_raw(port, data, head_request=method == "HEAD")
+async def get_raw(port: int | None, target: str) -> RawResponse:
+    """GET ``target`` exactly as given, on a raw socket."""
+    assert port is not None
+    return await send_raw(port, build_request(target))
 
 
 TRAVERSALS = [
@@ -63,68 +65,81 @@ TRAVERSALS = [
 
 
 @pytest.mark.parametrize("show_index", [False, True])
-async def test_traversals_through_the_router(root: Path, show_index: bool) -> None:
+async def test_traversals_through_the_router(
+    aiohttp_raw_server: AiohttpRawServer, root: Path, show_index: bool
+) -> None:
     router = UrlDispatcher()
     router.add_static("/static", root, show_index=show_index)
-    async with serve_router(router) as port:
-        for target in TRAVERSALS:
-            response = await get(port, target)
-            assert SECRET not in response.body, target
-            assert b"root:" not in response.body, target
-            assert response.status in (400, 404), (target, response.status)
+    server = await serve_router(aiohttp_raw_server, router)
+    for target in TRAVERSALS:
+        response = await get_raw(server.port, target)
+        assert SECRET not in response.body, target
+        assert b"root:" not in response.body, target
+        assert response.status in (400, 404), (target, response.status)
 
 
-async def test_files_through_the_router(root: Path) -> None:
+async def test_files_through_the_router(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, root: Path
+) -> None:
     router = UrlDispatcher()
     router.add_static("/static/", root)
-    async with serve_router(router) as port:
-        css = await get(port, "/static/css/site.css")
-        head = await get(port, "/static/app.js", method="HEAD")
-        gz = await get(port, "/static/app.js", ("Accept-Encoding", "gzip"))
-        ranged = await get(port, "/static/app.js", ("Range", "bytes=-3"))
-        directory = await get(port, "/static/css")
-        post = await get(port, "/static/app.js", method="POST")
-    assert (css.status, css.body) == (200, b"body {}")
-    assert css.header("Content-Type") == "text/css"
-    assert head.status == 200
-    assert head.header("Content-Length") == "14"
+    server = await serve_router(aiohttp_raw_server, router)
+    # No decompression: a body served from the .gz sibling would show as is.
+    client = await aiohttp_client(server, auto_decompress=False)
+    async with client.get("/static/css/site.css") as css:
+        assert (css.status, await css.read()) == (200, b"body {}")
+        assert css.headers["Content-Type"] == "text/css"
+    async with client.head("/static/app.js") as head:
+        assert head.status == 200
+        assert head.headers["Content-Length"] == "14"
     # The .gz sibling is a symlink out of the root: never used.
-    assert (gz.status, gz.body) == (200, b"console.log(1)")
-    assert (ranged.status, ranged.body) == (206, b"(1)")
-    assert directory.status == 403
-    assert post.status == 405
+    async with client.get("/static/app.js", headers={"Accept-Encoding": "gzip"}) as gz:
+        assert (gz.status, await gz.read()) == (200, b"console.log(1)")
+    async with client.get("/static/app.js", headers={"Range": "bytes=-3"}) as ranged:
+        assert (ranged.status, await ranged.read()) == (206, b"(1)")
+    async with client.get("/static/css") as directory:
+        assert directory.status == 403
+    async with client.post("/static/app.js") as post:
+        assert post.status == 405
 
 
-async def test_index_through_the_router(root: Path) -> None:
+async def test_index_through_the_router(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, root: Path
+) -> None:
     router = UrlDispatcher()
     router.add_static("/files", root, show_index=True)
-    async with serve_router(router) as port:
-        top = await get(port, "/files/")
-        bare = await get(port, "/files")
-        css = await get(port, "/files/css/")
-    text = top.body.decode()
-    assert top.header("Content-Type") == "text/html; charset=utf-8"
+    client = await aiohttp_client(await serve_router(aiohttp_raw_server, router))
+    async with client.get("/files/") as top:
+        assert top.headers["Content-Type"] == "text/html; charset=utf-8"
+        text = await top.text()
+    async with client.get("/files") as bare:
+        assert await bare.text() == text
+    async with client.get("/files/css/") as css:
+        assert '<a href="/files/css/site.css">site.css</a>' in await css.text()
     assert '<a href="/files/css">css/</a>' in text
     assert '<a href="/files/app.js">app.js</a>' in text
     assert '<a href="/files/%3Cscript%3Ex">&lt;script&gt;x</a>' in text
     assert "<script>" not in text
-    assert bare.body == top.body
-    assert '<a href="/files/css/site.css">site.css</a>' in css.body.decode()
 
 
-async def test_follow_symlinks_through_the_router(root: Path, tmp_path: Path) -> None:
+async def test_follow_symlinks_through_the_router(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    root: Path,
+    tmp_path: Path,
+) -> None:
     outside = tmp_path / "outside.txt"
     outside.write_bytes(b"outside")
     (root / "link-outside").symlink_to(outside)
     router = UrlDispatcher()
     router.add_static("/strict", root)
     router.add_static("/lax", root, follow_symlinks=True)
-    async with serve_router(router) as port:
-        strict = await get(port, "/strict/link-outside")
-        lax = await get(port, "/lax/link-outside")
-        lax_traversal = await get(port, "/lax/..%2fsecret.txt")
-    assert strict.status == 404
-    assert (lax.status, lax.body) == (200, b"outside")
+    client = await aiohttp_client(await serve_router(aiohttp_raw_server, router))
+    async with client.get("/strict/link-outside") as strict:
+        assert strict.status == 404
+    async with client.get("/lax/link-outside") as lax:
+        assert (lax.status, await lax.read()) == (200, b"outside")
+    lax_traversal = await get_raw(client.port, "/lax/..%2fsecret.txt")
     assert lax_traversal.status == 404
     assert SECRET not in lax_traversal.body
 

@@ -1,6 +1,8 @@
 """The router behind a real server: responses on the wire, views, static files.
 
-Each test serves an ``Application`` (``app.router``) on 127.0.0.1.
+Each test serves an ``Application`` (``app.router``) with ``aiohttp_client``;
+where the exact bytes are the point (pipelining, ``100 Continue``, targets a
+client would normalize) a raw socket talks to an ``aiohttp_server``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from web_raw_client import read_head, read_response
-from web_routing_harness import TIMEOUT, fetch, requests, serve_app
+from web_routing_harness import TIMEOUT, fetch, requests
 
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpServer
 from aiohttp.web_app import Application
 from aiohttp.web_exceptions import HTTPMethodNotAllowed
 from aiohttp.web_request import Request
@@ -41,64 +44,67 @@ def make_app() -> Application:
     return app
 
 
-async def test_routes_answer() -> None:
-    async with serve_app(make_app()) as port:
-        response = await fetch(port, get("/"))
+async def test_routes_answer(aiohttp_client: AiohttpClient) -> None:
+    client = await aiohttp_client(make_app())
+    async with client.get("/") as response:
         assert response.status == 200
-        assert response.body == b"hello"
-        response = await fetch(port, get("/users/j%C3%BCrgen"))
+        assert await response.read() == b"hello"
+    async with client.get("/users/j%C3%BCrgen") as response:
         assert response.status == 200
-        assert response.body == "user jürgen".encode()
+        assert await response.read() == "user jürgen".encode()
 
 
-async def test_not_found_on_the_wire() -> None:
-    async with serve_app(make_app()) as port:
-        response = await fetch(port, get("/nowhere"))
+async def test_not_found_on_the_wire(aiohttp_client: AiohttpClient) -> None:
+    client = await aiohttp_client(make_app())
+    async with client.get("/nowhere") as response:
         assert response.status == 404
-        assert response.body == b"404: Not Found"
+        assert await response.read() == b"404: Not Found"
 
 
-async def test_method_not_allowed_on_the_wire() -> None:
-    async with serve_app(make_app()) as port:
-        response = await fetch(port, get("/users/1", "DELETE"))
+async def test_method_not_allowed_on_the_wire(aiohttp_client: AiohttpClient) -> None:
+    client = await aiohttp_client(make_app())
+    async with client.delete("/users/1") as response:
         assert response.status == 405
-        assert response.header("Allow") == "GET,HEAD,POST"
-        assert response.body == b"405: Method Not Allowed"
+        assert response.headers["Allow"] == "GET,HEAD,POST"
+        assert await response.read() == b"405: Method Not Allowed"
 
 
-async def test_head_of_a_get_route() -> None:
-    async with serve_app(make_app()) as port:
-        response = await fetch(port, get("/", "HEAD"), head_request=True)
+async def test_head_of_a_get_route(aiohttp_client: AiohttpClient) -> None:
+    client = await aiohttp_client(make_app())
+    async with client.head("/") as response:
         assert response.status == 200
-        assert response.header("Content-Length") == "5"
-        assert response.body == b""
+        assert response.headers["Content-Length"] == "5"
+        assert await response.read() == b""
 
 
-async def test_sync_handler_works_with_its_warning() -> None:
+async def test_sync_handler_works_with_its_warning(
+    aiohttp_client: AiohttpClient,
+) -> None:
     def sync(request: Request) -> StreamResponse:
         return Response(text="sync")
 
     app = Application()
     with pytest.warns(DeprecationWarning, match="Bare functions"):
         app.router.add_get("/sync", sync)  # type: ignore[arg-type]
-    async with serve_app(app) as port:
-        response = await fetch(port, get("/sync"))
-        assert response.body == b"sync"
+    client = await aiohttp_client(app)
+    async with client.get("/sync") as response:
+        assert await response.read() == b"sync"
 
 
-async def test_keep_alive_across_routes() -> None:
-    async with serve_app(make_app()) as port:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            writer.write(get("/") + get("/nope") + get("/users/7", "POST"))
-            statuses = []
-            for _ in range(3):
-                response = await asyncio.wait_for(read_response(reader), TIMEOUT)
-                statuses.append((response.status, response.body))
-        finally:
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
+async def test_keep_alive_across_routes(aiohttp_server: AiohttpServer) -> None:
+    server = await aiohttp_server(make_app())
+    # Raw socket: three pipelined requests on one connection.
+    reader, writer = await asyncio.open_connection(server.host, server.port)
+    try:
+        writer.write(get("/") + get("/nope") + get("/users/7", "POST"))
+        statuses = []
+        for _ in range(3):
+            response = await asyncio.wait_for(read_response(reader), TIMEOUT)
+            statuses.append((response.status, response.body))
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
     assert statuses == [
         (200, b"hello"),
         (404, b"404: Not Found"),
@@ -106,39 +112,41 @@ async def test_keep_alive_across_routes() -> None:
     ]
 
 
-async def test_expect_100_continue() -> None:
+async def test_expect_100_continue(aiohttp_server: AiohttpServer) -> None:
     async def upload(request: Request) -> StreamResponse:
         return Response(text=f"got {await request.text()}")
 
     app = Application()
     app.router.add_post("/upload", upload)
-    async with serve_app(app) as port:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            writer.write(
-                get("/upload", "POST", "Content-Length: 4", "Expect: 100-continue")
-            )
-            interim = await asyncio.wait_for(read_head(reader), TIMEOUT)
-            assert interim.status == 100
-            writer.write(b"data")
-            response = await asyncio.wait_for(read_response(reader), TIMEOUT)
-            assert response.status == 200
-            assert response.body == b"got data"
-        finally:
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
+    server = await aiohttp_server(app)
+    # Raw socket: the interim 100 must arrive before the body is sent.
+    reader, writer = await asyncio.open_connection(server.host, server.port)
+    try:
+        writer.write(
+            get("/upload", "POST", "Content-Length: 4", "Expect: 100-continue")
+        )
+        interim = await asyncio.wait_for(read_head(reader), TIMEOUT)
+        assert interim.status == 100
+        writer.write(b"data")
+        response = await asyncio.wait_for(read_response(reader), TIMEOUT)
+        assert response.status == 200
+        assert response.body == b"got data"
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
 
-async def test_unknown_expectation_is_417() -> None:
+async def test_unknown_expectation_is_417(aiohttp_client: AiohttpClient) -> None:
     app = Application()
     app.router.add_post("/upload", hello)
-    async with serve_app(app) as port:
-        response = await fetch(
-            port, get("/upload", "POST", "Content-Length: 0", "Expect: teapot")
-        )
+    client = await aiohttp_client(app)
+    async with client.post(
+        "/upload", data=b"", headers={"Expect": "teapot"}
+    ) as response:
+        assert response.request_info.headers["Content-Length"] == "0"
         assert response.status == 417
-        assert response.body == b"Unknown Expect: teapot"
+        assert await response.read() == b"Unknown Expect: teapot"
 
 
 # -- class-based views ----------------------------------------------------------------------
@@ -152,26 +160,26 @@ class ItemView(View):
         return Response(text=f"post {await self.request.text()}")
 
 
-async def test_view_dispatches_on_method() -> None:
+async def test_view_dispatches_on_method(aiohttp_client: AiohttpClient) -> None:
     app = Application()
     app.router.add_view("/items/{id}", ItemView)
-    async with serve_app(app) as port:
-        response = await fetch(port, get("/items/3"))
-        assert (response.status, response.body) == (200, b"get 3")
-        response = await fetch(
-            port, get("/items/3", "POST", "Content-Length: 2") + b"hi"
-        )
-        assert (response.status, response.body) == (200, b"post hi")
+    client = await aiohttp_client(app)
+    async with client.get("/items/3") as response:
+        assert (response.status, await response.read()) == (200, b"get 3")
+    async with client.post("/items/3", data=b"hi") as response:
+        assert (response.status, await response.read()) == (200, b"post hi")
 
 
 @pytest.mark.parametrize("method", ["DELETE", "PUT", "HEAD", "PURGE", "OPTIONS"])
-async def test_view_refuses_methods_it_lacks(method: str) -> None:
+async def test_view_refuses_methods_it_lacks(
+    aiohttp_client: AiohttpClient, method: str
+) -> None:
     app = Application()
     app.router.add_view("/items/{id}", ItemView)
-    async with serve_app(app) as port:
-        response = await fetch(port, get("/items/3", method), head_request=True)
+    client = await aiohttp_client(app)
+    async with client.request(method, "/items/3") as response:
         assert response.status == 405
-        assert response.header("Allow") == "GET,POST"
+        assert response.headers["Allow"] == "GET,POST"
 
 
 async def test_view_awaited_directly() -> None:
@@ -203,75 +211,79 @@ async def test_view_must_return_a_response() -> None:
 # -- static files ------------------------------------------------------------------------------
 
 
-async def test_static_files(tmp_path: Path) -> None:
+async def test_static_files(aiohttp_client: AiohttpClient, tmp_path: Path) -> None:
     (tmp_path / "site.css").write_bytes(b"body{}")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a b.txt").write_bytes(b"spaced")
     app = Application()
     static = app.router.add_static("/static", tmp_path)
-    async with serve_app(app) as port:
-        response = await fetch(port, get("/static/site.css"))
+    client = await aiohttp_client(app)
+    async with client.get("/static/site.css") as response:
         assert response.status == 200
-        assert response.body == b"body{}"
-        assert response.header("Content-Type") == "text/css"
-        url = static.url_for(filename="sub/a b.txt")
-        response = await fetch(port, get(url.raw_path))
-        assert (response.status, response.body) == (200, b"spaced")
-        response = await fetch(port, get("/static/site.css", "HEAD"), head_request=True)
+        assert await response.read() == b"body{}"
+        assert response.headers["Content-Type"] == "text/css"
+    url = static.url_for(filename="sub/a b.txt")
+    async with client.get(url) as response:
+        assert (response.status, await response.read()) == (200, b"spaced")
+    async with client.head("/static/site.css") as response:
         assert response.status == 200
-        assert response.header("Content-Length") == "6"
-        response = await fetch(port, get("/static/missing.css"))
+        assert response.headers["Content-Length"] == "6"
+    async with client.get("/static/missing.css") as response:
         assert response.status == 404
-        response = await fetch(port, get("/static/sub"))
+    async with client.get("/static/sub") as response:
         assert response.status == 403
-        response = await fetch(port, get("/static/site.css", "POST"))
+    async with client.post("/static/site.css") as response:
         assert response.status == 405
-        assert response.header("Allow") == "GET,HEAD"
+        assert response.headers["Allow"] == "GET,HEAD"
 
 
-async def test_static_index(tmp_path: Path) -> None:
+async def test_static_index(aiohttp_client: AiohttpClient, tmp_path: Path) -> None:
     (tmp_path / "file.txt").write_bytes(b"x")
     app = Application()
     app.router.add_static("/files", tmp_path, show_index=True)
-    async with serve_app(app) as port:
-        response = await fetch(port, get("/files/"))
+    client = await aiohttp_client(app)
+    async with client.get("/files/") as response:
         assert response.status == 200
-        assert b'href="/files/file.txt"' in response.body
+        assert b'href="/files/file.txt"' in await response.read()
 
 
-async def test_static_traversal_is_refused(tmp_path: Path) -> None:
+async def test_static_traversal_is_refused(
+    aiohttp_server: AiohttpServer, tmp_path: Path
+) -> None:
     root = tmp_path / "root"
     root.mkdir()
     (tmp_path / "secret").write_bytes(b"secret")
     app = Application()
     app.router.add_static("/static", root)
-    async with serve_app(app) as port:
-        for target in (
-            "/static/../secret",
-            "/static/%2E%2E/secret",
-            "/static/..%2Fsecret",
-            "/static/sub/..%2F..%2Fsecret",
-        ):
-            response = await fetch(port, get(target))
-            assert response.status == 404, target
-            assert b"secret" not in response.body
+    server = await aiohttp_server(app)
+    assert server.port is not None
+    # Raw socket: a client would resolve these dot segments before sending.
+    for target in (
+        "/static/../secret",
+        "/static/%2E%2E/secret",
+        "/static/..%2Fsecret",
+        "/static/sub/..%2F..%2Fsecret",
+    ):
+        response = await fetch(server.port, get(target))
+        assert response.status == 404, target
+        assert b"secret" not in response.body
 
 
 # -- sub-applications -------------------------------------------------------------------------
 
 
-async def test_sub_app_over_the_wire() -> None:
+async def test_sub_app_over_the_wire(aiohttp_client: AiohttpClient) -> None:
     parent, child = Application(), Application()
     child.router.add_get("/users/{id}", user)
     parent.router.add_get("/", hello)
     parent.add_subapp("/admin", child)
-    async with serve_app(parent) as port:
-        response = await fetch(port, get("/admin/users/5"))
-        assert (response.status, response.body) == (200, b"user 5")
-        response = await fetch(port, get("/admin/users/5", "PUT"))
+    client = await aiohttp_client(parent)
+    async with client.get("/admin/users/5") as response:
+        assert (response.status, await response.read()) == (200, b"user 5")
+    async with client.put("/admin/users/5") as response:
         assert response.status == 405
-        assert response.header("Allow") == "GET,HEAD"
-        response = await fetch(port, get("/admin/nothing"))
+        assert response.headers["Allow"] == "GET,HEAD"
+    async with client.get("/admin/nothing") as response:
         assert response.status == 404
-        response = await fetch(port, get("/"))
-        assert response.body == b"hello"
+    async with client.get("/") as response:
+        assert await response.read() == b"hello"

@@ -1,34 +1,22 @@
 """``WebSocketResponse`` in an application: routing, signals, graceful shutdown.
 
 The quickstart's echo handler and the manual's shutdown recipe, served by
-``AppRunner`` on a real socket and driven by the hand-written client.
+``aiohttp_server`` on a real socket and driven by the hand-written client
+(the frames on the wire are the point).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 
 from web_ws_raw_client import CLOSE, TEXT, connect
 
-from aiohttp import web_app, web_runner
+from aiohttp import web_app
 from aiohttp.http_websocket import WSCloseCode, WSMsgType
+from aiohttp.pytest_plugin import AiohttpServer
 from aiohttp.web_request import Request
 from aiohttp.web_response import StreamResponse
 from aiohttp.web_ws import WebSocketResponse
-
-
-@contextlib.asynccontextmanager
-async def running(app: web_app.Application) -> AsyncIterator[int]:
-    runner = web_runner.AppRunner(app, shutdown_timeout=2.0)
-    await runner.setup()
-    try:
-        site = web_runner.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        yield runner.addresses[0][1]
-    finally:
-        await runner.cleanup()
 
 
 async def websocket_handler(request: Request) -> StreamResponse:
@@ -44,7 +32,9 @@ async def websocket_handler(request: Request) -> StreamResponse:
     return ws
 
 
-async def test_quickstart_echo_through_the_router() -> None:
+async def test_quickstart_echo_through_the_router(
+    aiohttp_server: AiohttpServer,
+) -> None:
     app = web_app.Application()
     app.router.add_get("/ws", websocket_handler)
 
@@ -52,7 +42,9 @@ async def test_quickstart_echo_through_the_router() -> None:
         response.headers["X-Prepared"] = "yes"
 
     app.on_response_prepare.append(on_prepare)
-    async with running(app) as port, connect(port, "/ws") as ws:
+    server = await aiohttp_server(app, shutdown_timeout=2.0)
+    assert server.port is not None
+    async with connect(server.port, "/ws") as ws:
         assert ws.response.header("X-Prepared") == "yes"
         await ws.send_text("hello")
         got = await ws.read_frame()
@@ -64,7 +56,9 @@ async def test_quickstart_echo_through_the_router() -> None:
         assert await ws.closed_by_server()
 
 
-async def test_shutdown_signal_closes_open_websockets() -> None:
+async def test_shutdown_signal_closes_open_websockets(
+    aiohttp_server: AiohttpServer,
+) -> None:
     # The manual's graceful-shutdown recipe: on_shutdown closes each one.
     app = web_app.Application()
     sockets: set[WebSocketResponse] = set()
@@ -90,22 +84,19 @@ async def test_shutdown_signal_closes_open_websockets() -> None:
 
     app.router.add_get("/", handler)
     app.on_shutdown.append(on_shutdown)
-    runner = web_runner.AppRunner(app, shutdown_timeout=2.0)
-    await runner.setup()
-    site = web_runner.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        async with connect(port) as ws:
-            await asyncio.wait_for(connected.wait(), 5)
-            cleanup = asyncio.ensure_future(runner.cleanup())
-            got = await ws.read_frame()
-            assert (got.opcode, got.close_code) == (CLOSE, 1001)
-            assert got.close_reason == "Server shutdown"
-            await ws.send_close()
-            assert await ws.closed_by_server()
-            await asyncio.wait_for(cleanup, 5)
-    finally:
-        await runner.cleanup()
+    # As run_app serves it: a handler is not cancelled when its peer leaves,
+    # so it finishes (and records the close code) during the shutdown.
+    server = await aiohttp_server(app, shutdown_timeout=2.0, handler_cancellation=False)
+    assert server.port is not None
+    async with connect(server.port) as ws:
+        await asyncio.wait_for(connected.wait(), 5)
+        # Closing the server runs the application's shutdown.
+        closing = asyncio.ensure_future(server.close())
+        got = await ws.read_frame()
+        assert (got.opcode, got.close_code) == (CLOSE, 1001)
+        assert got.close_reason == "Server shutdown"
+        await ws.send_close()
+        assert await ws.closed_by_server()
+        await asyncio.wait_for(closing, 5)
     assert codes == [1000]
     assert sockets == set()

@@ -1,7 +1,8 @@
 """Helpers for the FileResponse and static-file tests: raw requests and curl.
 
-Requests go out as raw bytes on a real socket to a low-level server
-(``web_raw_client.serve``); every wait is bounded.
+For what a client would not send as is (traversal targets, framing), raw
+bytes go out on a real socket to a test server's port; every wait is
+bounded.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ def build_request(
 
 
 async def send_raw(
-    port: int, data: bytes, *, head_request: bool = False
+    port: int | None, data: bytes, *, head_request: bool = False
 ) -> RawResponse:
     """Send ``data`` on a new connection and read one response."""
+    assert port is not None, "the server is not started"
     reader, writer = await asyncio.wait_for(
         asyncio.open_connection("127.0.0.1", port), TIMEOUT
     )
@@ -46,20 +48,9 @@ async def send_raw(
             await writer.wait_closed()
 
 
-async def fetch(
-    port: int,
-    target: str = "/",
-    *,
-    method: str = "GET",
-    headers: Iterable[tuple[str, str]] = (),
-) -> RawResponse:
-    """Make one request and read its response (no body for HEAD)."""
-    data = build_request(target, method=method, headers=headers)
-    return await send_raw(port, data, head_request=method == "HEAD")
-
-
-async def read_all(port: int, data: bytes) -> bytes:
+async def read_all(port: int | None, data: bytes) -> bytes:
     """Send ``data`` and return every byte until the server closes."""
+    assert port is not None, "the server is not started"
     reader, writer = await asyncio.wait_for(
         asyncio.open_connection("127.0.0.1", port), TIMEOUT
     )

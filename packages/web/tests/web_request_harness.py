@@ -8,9 +8,10 @@ to a real ``HttpRequestParser`` and wraps the first message in a
 ``feed()`` delivers more of the body later, ``received()`` reads what the
 server side wrote (a ``100 Continue``, say).
 
-``serve(handler)`` runs the low-level ``web_server.Server`` on a free port
-of 127.0.0.1 for the end-to-end tests; ``Client`` talks raw HTTP to it
-through ``asyncio.open_connection``, reading responses byte-exactly.
+For the end-to-end tests (a handler on ``aiohttp_raw_server``), ``raw_client``
+talks raw HTTP to a server through ``asyncio.open_connection``, reading
+responses byte-exactly; ``limited`` makes the server's requests with a
+smaller ``client_max_size``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import asyncio
 import contextlib
 import socket
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
@@ -28,8 +29,6 @@ from aiohttp.base_protocol import BaseProtocol
 from aiohttp.http_parser import HttpRequestParser
 from aiohttp.http_writer import StreamWriter
 from aiohttp.web_request import BaseRequest
-from aiohttp.web_response import StreamResponse
-from aiohttp.web_server import Server
 
 if TYPE_CHECKING:
     from aiohttp.web_protocol import RequestHandler
@@ -132,11 +131,9 @@ async def connection(**parser_options: Any) -> AsyncIterator[Connection]:
 
 # -- a real server and a raw client ---------------------------------------------------
 
-Handler = Callable[[BaseRequest], Awaitable[StreamResponse]]
-
 
 def limited(client_max_size: int) -> Callable[..., BaseRequest]:
-    """A ``request_factory`` for ``Server`` making requests with this limit."""
+    """A ``request_factory`` for a server making requests with this limit."""
 
     def factory(
         message: Any,
@@ -157,23 +154,6 @@ def limited(client_max_size: int) -> Callable[..., BaseRequest]:
         )
 
     return factory
-
-
-@asynccontextmanager
-async def serve(
-    handler: Handler, *, ssl_context: ssl.SSLContext | None = None, **options: Any
-) -> AsyncIterator[int]:
-    """Serve ``handler`` with the low-level server; yield its port."""
-    loop = asyncio.get_running_loop()
-    server = Server(handler, **options)
-    listener = await loop.create_server(server, "127.0.0.1", 0, ssl=ssl_context)
-    port: int = listener.sockets[0].getsockname()[1]
-    try:
-        yield port
-    finally:
-        listener.close()
-        await server.shutdown(1.0)
-        await listener.wait_closed()
 
 
 class Response:
@@ -250,10 +230,11 @@ class Client:
 
 
 @asynccontextmanager
-async def client(
-    port: int, *, ssl_context: ssl.SSLContext | None = None
+async def raw_client(
+    port: int | None, *, ssl_context: ssl.SSLContext | None = None
 ) -> AsyncIterator[Client]:
-    """A raw client connected to 127.0.0.1:``port``."""
+    """A raw client connected to 127.0.0.1:``port`` (a test server's)."""
+    assert port is not None, "the server is not started"
     async with bounded():
         reader, writer = await asyncio.open_connection(
             "127.0.0.1", port, ssl=ssl_context

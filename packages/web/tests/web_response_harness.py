@@ -7,9 +7,9 @@ its client side is a plain asyncio stream that collects every byte. Tests
 prepare and write a response, then read what really went out with
 ``received()`` and take it apart with :func:`parse_response`.
 
-``serve()`` runs a handler behind the real low-level server
-(``aiohttp.web_server.Server``) for end-to-end tests, and
-:func:`exchange` sends raw request bytes and reads raw responses.
+For end-to-end tests against a test server (``aiohttp_raw_server``),
+:func:`connect` opens a raw client that sends request bytes and reads
+whole responses strictly.
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ import asyncio
 import contextlib
 import re
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from aiohttp import web_server
 from aiohttp.base_protocol import BaseProtocol
 from aiohttp.http_writer import HttpVersion, HttpVersion11, StreamWriter
 
@@ -269,25 +268,7 @@ async def response_wire(
         await asyncio.wait_for(server.wait_closed(), TIMEOUT)
 
 
-# --- end to end through the low-level server --------------------------------------
-
-
-Handler = Callable[[Any], Awaitable[Any]]
-
-
-@contextlib.asynccontextmanager
-async def serve(handler: Handler, **kwargs: Any) -> AsyncIterator[int]:
-    """Serve ``handler`` with ``aiohttp.web_server.Server``; yield the port."""
-    server = web_server.Server(handler, **kwargs)
-    loop = asyncio.get_running_loop()
-    listener = await loop.create_server(server, "127.0.0.1", 0)
-    port: int = listener.sockets[0].getsockname()[1]
-    try:
-        yield port
-    finally:
-        listener.close()
-        await asyncio.wait_for(server.shutdown(1.0), TIMEOUT)
-        await asyncio.wait_for(listener.wait_closed(), TIMEOUT)
+# --- end to end against a test server --------------------------------------
 
 
 class Client:
@@ -339,7 +320,9 @@ class Client:
 
 
 @contextlib.asynccontextmanager
-async def connect(port: int) -> AsyncIterator[Client]:
+async def connect(port: int | None) -> AsyncIterator[Client]:
+    """A raw client connected to ``port`` (a test server's) on 127.0.0.1."""
+    assert port is not None, "the server is not started"
     reader, writer = await asyncio.wait_for(
         asyncio.open_connection("127.0.0.1", port), TIMEOUT
     )
@@ -349,12 +332,3 @@ async def connect(port: int) -> AsyncIterator[Client]:
         writer.close()
         with contextlib.suppress(OSError):
             await asyncio.wait_for(writer.wait_closed(), TIMEOUT)
-
-
-async def exchange(
-    port: int, request: bytes, *, head_request: bool = False
-) -> RawResponse:
-    """Send one request on a new connection and read its response."""
-    async with connect(port) as client:
-        await client.send(request)
-        return await client.response(head_request=head_request)

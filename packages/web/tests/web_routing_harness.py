@@ -4,11 +4,11 @@
 objects from raw heads on it, one after the other, as the server would;
 ``make("/path", method="POST")`` returns the next one.
 
-``serve_app(app)`` serves an ``Application`` (its router, its sub-apps)
-on a real socket. ``serve_router(router)`` serves a bare ``UrlDispatcher``
-with the low-level server: each request is resolved by the router and
-handed to the matched handler the way the application does it (expect
-handler first, then the handler; the 404/405 handlers raise their error).
+``serve_router(aiohttp_raw_server, router)`` serves a bare ``UrlDispatcher``
+on a raw test server: each request is resolved by the router and handed to
+the matched handler the way the application does it (expect handler first,
+then the handler; the 404/405 handlers raise their error). ``fetch(port,
+data)`` sends raw bytes to a server and reads one response.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from web_raw_client import RawResponse, read_response
 from web_request_harness import Connection, connection
 
 from aiohttp import hdrs
-from aiohttp.web_app import Application
+from aiohttp.pytest_plugin import AiohttpRawServer
+from aiohttp.test_utils import RawTestServer
 from aiohttp.web_request import BaseRequest, Request
 from aiohttp.web_response import StreamResponse
-from aiohttp.web_server import Server
 from aiohttp.web_urldispatcher import UrlDispatcher, UrlMappingMatchInfo
 
 TIMEOUT = 10.0
@@ -62,21 +62,6 @@ async def resolve(
         return await router.resolve(reqs.make(target, method, *headers))
 
 
-@contextlib.asynccontextmanager
-async def serve_app(app: Application) -> AsyncIterator[int]:
-    """Serve ``app`` on a free port of 127.0.0.1; yield the port."""
-    loop = asyncio.get_running_loop()
-    server = app._make_handler()
-    listener = await loop.create_server(server, "127.0.0.1", 0)
-    port: int = listener.sockets[0].getsockname()[1]
-    try:
-        yield port
-    finally:
-        listener.close()
-        await server.shutdown(1.0)
-        await listener.wait_closed()
-
-
 def request_factory(
     message: Any, payload: Any, protocol: Any, writer: Any, task: asyncio.Task[None]
 ) -> BaseRequest:
@@ -102,20 +87,14 @@ def dispatching(
     return handler
 
 
-@contextlib.asynccontextmanager
-async def serve_router(router: UrlDispatcher) -> AsyncIterator[int]:
-    """Serve a bare ``router`` (no application) on a free port; yield the port."""
+async def serve_router(
+    aiohttp_raw_server: AiohttpRawServer, router: UrlDispatcher
+) -> RawTestServer:
+    """Serve a bare ``router`` (no application) on a raw test server."""
     router.freeze()
-    loop = asyncio.get_running_loop()
-    server = Server(dispatching(router), request_factory=request_factory)
-    listener = await loop.create_server(server, "127.0.0.1", 0)
-    port: int = listener.sockets[0].getsockname()[1]
-    try:
-        yield port
-    finally:
-        listener.close()
-        await server.shutdown(1.0)
-        await listener.wait_closed()
+    return await aiohttp_raw_server(
+        dispatching(router), request_factory=request_factory
+    )
 
 
 async def fetch(port: int, data: bytes, *, head_request: bool = False) -> RawResponse:
