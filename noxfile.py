@@ -125,13 +125,16 @@ INTEGRATION = ROOT / "tests-integration"
 
 @nox.session(python=CURRENT)
 def integration(session: nox.Session) -> None:
-    """Run the sample user projects in tests-integration/, each as its own rootdir.
+    """Run the projects in tests-integration/, each as its own rootdir.
+
+    The sample user projects use the pytest plugin; ``deployment`` runs real
+    gunicorn and nginx (``.ci/run`` installs nginx) in front of our server.
 
     ``plugin_by_conftest`` runs twice: as installed, then with pytest's plugin
     autoloading off, so that only its conftest's ``pytest_plugins`` loads ours.
     """
     _install_everything(session)  # aiotide-test-utils brings pytest
-    for project in ("plugin_by_conftest", "plugin_by_entry_point"):
+    for project in ("plugin_by_conftest", "plugin_by_entry_point", "deployment"):
         with session.chdir(INTEGRATION / project):
             session.run("pytest", "-p", "no:cacheprovider", *session.posargs)
     with session.chdir(INTEGRATION / "plugin_by_conftest"):
