@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
+from tls_certificate import self_signed_certificate as self_signed_certificate
 from yarl import URL
 
 StreamHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -118,39 +118,6 @@ def response(
         f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n{lines}\r\n".encode()
         + body
     )
-
-
-def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
-    """A certificate for ``localhost`` and 127.0.0.1, made by the openssl CLI.
-
-    Returns (certificate, key) in PEM. The certificate is its own CA: trust
-    it with ``ssl.create_default_context(cafile=certificate)``.
-    """
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return cert, key
 
 
 def server_tls_context(cert: Path, key: Path) -> ssl.SSLContext:

@@ -8,7 +8,8 @@
   ``sys.exit``) in the test process, while a thread talks HTTP to it and
   sends the signals. That is the worker as the arbiter's child runs it,
   minus the fork, so coverage sees it.
-- ``self_signed_certificate``: a certificate for 127.0.0.1 (openssl CLI).
+- ``self_signed_certificate``: a certificate for 127.0.0.1 (from
+  ``tools/tls_certificate.py``, shared with the client's tests).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import pytest
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 from gunicorn.sock import create_sockets  # type: ignore[import-untyped]
+from tls_certificate import self_signed_certificate as self_signed_certificate
 
 from aiohttp.worker import GunicornWebWorker
 
@@ -356,39 +358,3 @@ def _release(
         for handler in list(logger.handlers):
             handler.close()
             logger.removeHandler(handler)
-
-
-# -- TLS -----------------------------------------------------------------------------
-
-
-def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 and its key, (cert, key) in PEM, made by openssl.
-
-    The certificate is its own CA: trust it with
-    ``ssl.create_default_context(cafile=cert)``.
-    """
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return cert, key
