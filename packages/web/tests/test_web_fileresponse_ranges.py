@@ -11,17 +11,12 @@ where aiohttp 3.x answers 416: a client can always use the whole file.
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from web_file_harness import curl
+from web_file_harness import FileClient, curl, file_client, serving
 
 from aiohttp.pytest_plugin import AiohttpClient, AiohttpRawServer
-from aiohttp.test_utils import TestClient
-from aiohttp.web_fileresponse import FileResponse
-from aiohttp.web_request import BaseRequest
-from aiohttp.web_response import StreamResponse
 
 CONTENT = b"0123456789" * 100
 SIZE = len(CONTENT)
@@ -34,29 +29,11 @@ def path(tmp_path: Path) -> Path:
     return path
 
 
-def serving(path: Path) -> Callable[[BaseRequest], Awaitable[StreamResponse]]:
-    async def handler(request: BaseRequest) -> StreamResponse:
-        return FileResponse(path)
-
-    return handler
-
-
-FileClient = TestClient[BaseRequest, None]
-
-
 @pytest.fixture
 async def client(
     aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, path: Path
 ) -> FileClient:
-    """A client of ``FileResponse(path)`` that sends only what a test gives.
-
-    No ``Accept-Encoding`` unless the test sends one, and bodies as they came.
-    """
-    return await aiohttp_client(
-        await aiohttp_raw_server(serving(path)),
-        skip_auto_headers=["Accept-Encoding"],
-        auto_decompress=False,
-    )
+    return await file_client(aiohttp_raw_server, aiohttp_client, path)
 
 
 @pytest.mark.parametrize(

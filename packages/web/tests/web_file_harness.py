@@ -1,8 +1,9 @@
-"""Helpers for the FileResponse and static-file tests: raw requests and curl.
+"""Helpers for the FileResponse and static-file tests: a client, raw requests, curl.
 
-For what a client would not send as is (traversal targets, framing), raw
-bytes go out on a real socket to a test server's port; every wait is
-bounded.
+``file_client`` serves one file on ``aiohttp_raw_server`` for
+``aiohttp_client``. For what a client would not send as is (traversal
+targets, framing), raw bytes go out on a real socket to a test server's
+port; every wait is bounded.
 """
 
 from __future__ import annotations
@@ -10,14 +11,45 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 
 from web_raw_client import RawResponse, read_response
+
+from aiohttp.pytest_plugin import AiohttpClient, AiohttpRawServer
+from aiohttp.test_utils import TestClient
+from aiohttp.web_fileresponse import FileResponse
+from aiohttp.web_request import BaseRequest
 
 #: Every wait in these tests is bounded: a bug fails, never hangs.
 TIMEOUT = 10.0
 
 CURL = shutil.which("curl") or "/usr/bin/curl"
+
+FileClient = TestClient[BaseRequest, None]
+
+
+def serving(path: Path) -> Callable[[BaseRequest], Awaitable[FileResponse]]:
+    """A low-level handler answering every request with ``FileResponse(path)``."""
+
+    async def handler(request: BaseRequest) -> FileResponse:
+        return FileResponse(path)
+
+    return handler
+
+
+async def file_client(
+    aiohttp_raw_server: AiohttpRawServer, aiohttp_client: AiohttpClient, path: Path
+) -> FileClient:
+    """A client of ``FileResponse(path)`` that sends only what a test gives.
+
+    No ``Accept-Encoding`` unless the test sends one, and bodies as they came.
+    """
+    return await aiohttp_client(
+        await aiohttp_raw_server(serving(path)),
+        skip_auto_headers=["Accept-Encoding"],
+        auto_decompress=False,
+    )
 
 
 def build_request(
