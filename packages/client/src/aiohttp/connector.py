@@ -53,12 +53,8 @@ __all__ = (
 )
 
 
-class UnixConnector(BaseConnector):
-    """Connections over the Unix socket at ``path`` (whatever the URL's host)."""
-
-    allowed_protocol_schema_set: frozenset[str] = HIGH_LEVEL_SCHEMA_SET | frozenset(
-        {"unix"}
-    )
+class _PathConnector(BaseConnector):
+    """Connections to one local ``path`` (whatever the URL's host)."""
 
     def __init__(
         self,
@@ -80,8 +76,16 @@ class UnixConnector(BaseConnector):
 
     @property
     def path(self) -> str:
-        """The socket's path."""
+        """The socket's or pipe's path."""
         return self._path
+
+
+class UnixConnector(_PathConnector):
+    """Connections over the Unix socket at ``path`` (whatever the URL's host)."""
+
+    allowed_protocol_schema_set: frozenset[str] = HIGH_LEVEL_SCHEMA_SET | frozenset(
+        {"unix"}
+    )
 
     async def _create_connection(
         self,
@@ -108,7 +112,7 @@ class UnixConnector(BaseConnector):
         return proto
 
 
-class NamedPipeConnector(BaseConnector):
+class NamedPipeConnector(_PathConnector):
     """Connections over the Windows named pipe at ``path``.
 
     Needs a ``ProactorEventLoop`` (Windows): ``RuntimeError`` otherwise.
@@ -128,6 +132,7 @@ class NamedPipeConnector(BaseConnector):
         loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(
+            path,
             force_close=force_close,
             keepalive_timeout=keepalive_timeout,
             limit=limit,
@@ -139,12 +144,6 @@ class NamedPipeConnector(BaseConnector):
             raise RuntimeError(
                 "Named Pipes only available in proactor loop under windows"
             )
-        self._path = path
-
-    @property
-    def path(self) -> str:
-        """The pipe's path."""
-        return self._path
 
     async def _create_connection(
         self,
