@@ -14,9 +14,12 @@ import contextlib
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from tls_certificate import self_signed_certificate as self_signed_certificate
 from yarl import URL
+
+from aiohttp.tracing import Trace, TraceConfig
 
 StreamHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -125,3 +128,23 @@ def server_tls_context(cert: Path, key: Path) -> ssl.SSLContext:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     return context
+
+
+def recording_traces(*names: str) -> tuple[list[Trace], list[str]]:
+    """One ``Trace`` whose ``on_<name>`` signals append ``name`` to the events.
+
+    Returns ([trace], events), for a connector's ``connect(req, traces, ...)``.
+    """
+    events: list[str] = []
+    config: TraceConfig[Any] = TraceConfig()
+    for name in names:
+
+        async def record(
+            session: object, ctx: object, params: object, name: str = name
+        ) -> None:
+            events.append(name)
+
+        getattr(config, f"on_{name}").append(record)
+    config.freeze()
+    trace = Trace(None, config, config.trace_config_ctx())  # type: ignore[arg-type]
+    return [trace], events

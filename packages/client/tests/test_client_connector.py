@@ -22,6 +22,7 @@ import pytest
 from client_harness import (
     raw_server,
     read_request,
+    recording_traces,
     response,
     self_signed_certificate,
     server_tls_context,
@@ -49,7 +50,6 @@ from aiohttp.connector import (
     TCPConnector,
     UnixConnector,
 )
-from aiohttp.tracing import Trace, TraceConfig
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -142,27 +142,15 @@ class Resolver(AbstractResolver):
         self.closed = True
 
 
-def recording_traces() -> tuple[list[Trace], list[str]]:
-    events: list[str] = []
-    config: TraceConfig[Any] = TraceConfig()
-    for name in (
-        "dns_cache_hit",
-        "dns_cache_miss",
-        "dns_resolvehost_start",
-        "dns_resolvehost_end",
-        "connection_create_start",
-        "connection_create_end",
-    ):
-
-        async def record(
-            session: object, ctx: object, params: object, name: str = name
-        ) -> None:
-            events.append(name)
-
-        getattr(config, f"on_{name}").append(record)
-    config.freeze()
-    trace = Trace(None, config, config.trace_config_ctx())  # type: ignore[arg-type]
-    return [trace], events
+# The trace events these tests record.
+CONNECT_EVENTS = (
+    "dns_cache_hit",
+    "dns_cache_miss",
+    "dns_resolvehost_start",
+    "dns_resolvehost_end",
+    "connection_create_start",
+    "connection_create_end",
+)
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +240,7 @@ async def test_without_the_dns_cache_every_connection_looks_up() -> None:
             resolver=resolver, use_dns_cache=False, force_close=True
         ) as connector:
             assert not connector.use_dns_cache
-            traces, events = recording_traces()
+            traces, events = recording_traces(*CONNECT_EVENTS)
             for _ in range(2):
                 conn = await connector.connect(
                     request(f"http://example.test:{port}/"), traces
@@ -282,7 +270,7 @@ async def test_concurrent_lookups_of_a_host_are_one_and_survive_a_cancelled_wait
         resolver.gate = asyncio.Event()
         async with TCPConnector(resolver=resolver) as connector:
             url = f"http://example.test:{port}/"
-            traces = [recording_traces() for _ in range(3)]
+            traces = [recording_traces(*CONNECT_EVENTS) for _ in range(3)]
             tasks = [
                 asyncio.ensure_future(connector.connect(request(url), trace))
                 for trace, _ in traces
@@ -324,7 +312,7 @@ async def test_dns_traces_miss_then_hit() -> None:
         port = server.url.port
         resolver = Resolver({"example.test": [("127.0.0.1", port or 0)]})
         async with TCPConnector(resolver=resolver, force_close=True) as connector:
-            traces, events = recording_traces()
+            traces, events = recording_traces(*CONNECT_EVENTS)
             url = f"http://example.test:{port}/"
             conn = await connector.connect(request(url), traces)
             conn.close()

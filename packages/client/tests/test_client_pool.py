@@ -13,14 +13,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from client_harness import RawServer, raw_server, read_request, response
+from client_harness import (
+    RawServer,
+    raw_server,
+    read_request,
+    recording_traces,
+    response,
+)
 from yarl import URL
 
 from aiohttp.client import ClientTimeout
 from aiohttp.client_exceptions import ClientConnectionError, ConnectionTimeoutError
 from aiohttp.client_reqrep import ClientRequest
 from aiohttp.connector import BaseConnector, Connection, TCPConnector
-from aiohttp.tracing import Trace, TraceConfig
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -58,26 +63,14 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 5) -> None:
     raise AssertionError("the condition was never met")
 
 
-def recording_traces() -> tuple[list[Trace], list[str]]:
-    events: list[str] = []
-    config: TraceConfig[Any] = TraceConfig()
-    for name in (
-        "connection_queued_start",
-        "connection_queued_end",
-        "connection_create_start",
-        "connection_create_end",
-        "connection_reuseconn",
-    ):
-
-        async def record(
-            session: object, ctx: object, params: object, name: str = name
-        ) -> None:
-            events.append(name)
-
-        getattr(config, f"on_{name}").append(record)
-    config.freeze()
-    trace = Trace(None, config, config.trace_config_ctx())  # type: ignore[arg-type]
-    return [trace], events
+# The trace events these tests record.
+POOL_EVENTS = (
+    "connection_queued_start",
+    "connection_queued_end",
+    "connection_create_start",
+    "connection_create_end",
+    "connection_reuseconn",
+)
 
 
 # -- reuse ------------------------------------------------------------------------
@@ -387,7 +380,7 @@ async def test_connect_timeout_covers_the_wait_for_a_slot() -> None:
 
 async def test_traces_of_queueing_creating_and_reusing() -> None:
     async with raw_server(keep_alive) as server, TCPConnector(limit=1) as connector:
-        traces, events = recording_traces()
+        traces, events = recording_traces(*POOL_EVENTS)
         conn = await connector.connect(request(server.url), traces)
         assert events == ["connection_create_start", "connection_create_end"]
         await roundtrip(conn)
