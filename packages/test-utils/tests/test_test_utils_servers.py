@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import socket
 import ssl
-import subprocess
 from pathlib import Path
 
 import pytest
+from tls_certificate import self_signed_certificate
 from yarl import URL
 
 import aiohttp
@@ -283,23 +282,8 @@ async def test_an_explicit_scheme_is_kept() -> None:
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1, made by the openssl command."""
-    if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is needed to make a test certificate")
-    directory = tmp_path_factory.mktemp("tls")
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "ec",
-            "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", str(key), "-out", str(cert), "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )  # fmt: skip
-    return cert, key
+    """A self-signed certificate for 127.0.0.1 (``tools/tls_certificate.py``)."""
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 async def test_an_ssl_context_serves_https(certificate: tuple[Path, Path]) -> None:

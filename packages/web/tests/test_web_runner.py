@@ -7,17 +7,16 @@ temporary directory), spoken to by a raw asyncio client.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import signal
 import socket
 import ssl
-import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tls_certificate import self_signed_certificate
 
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import Response
@@ -561,23 +560,8 @@ async def test_sock_site_serves_a_pre_bound_unix_socket(socket_path: Path) -> No
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1, made by the openssl command."""
-    if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is needed to make a test certificate")
-    directory = tmp_path_factory.mktemp("tls")
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "ec",
-            "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", str(key), "-out", str(cert), "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=TIMEOUT,
-    )  # fmt: skip
-    return cert, key
+    """A self-signed certificate for 127.0.0.1 (``tools/tls_certificate.py``)."""
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 async def test_tcp_site_with_ssl_context(certificate: tuple[Path, Path]) -> None:
