@@ -21,6 +21,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from . import hdrs
+from ._client_body_writer import BodyWriterTracking
 from ._client_request_base import ClientRequestBase
 from ._client_response import ClientResponse
 from ._http_version import HttpVersion10, HttpVersion11
@@ -40,7 +41,7 @@ _INLINE_BODY_MAX: Final = 0x10000
 _BYTES_PAYLOADS: Final = frozenset({BytesPayload, StringPayload, JsonPayload})
 
 
-class ClientRequest(ClientRequestBase):
+class ClientRequest(ClientRequestBase, BodyWriterTracking):
     """An HTTP request: built and checked on construction, written by ``send()``.
 
     The session builds these; applications meet them in client
@@ -49,24 +50,6 @@ class ClientRequest(ClientRequestBase):
     """
 
     # -- sending -------------------------------------------------------------
-
-    @property
-    def _writer(self) -> asyncio.Task[None] | None:
-        """The task writing the body, while it runs."""
-        return self._writer_task
-
-    @_writer.setter
-    def _writer(self, writer: asyncio.Task[None] | None) -> None:
-        old = self._writer_task
-        if old is not None:
-            old.remove_done_callback(self._writer_done)
-        self._writer_task = writer
-        if writer is not None:
-            writer.add_done_callback(self._writer_done)
-
-    def _writer_done(self, task: asyncio.Task[None]) -> None:
-        if self._writer_task is task:
-            self._writer_task = None
 
     def _request_target(self) -> str:
         url = self.url

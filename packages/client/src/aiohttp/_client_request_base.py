@@ -122,7 +122,6 @@ class ClientRequestBase:
     compress: str | None = None
     _body: Payload | None = None
     _continue: asyncio.Future[bool] | None = None
-    _writer_task: asyncio.Task[None] | None = None
     _skip_auto_headers: CIMultiDict[None] | None = None
 
     def __init__(

@@ -37,6 +37,7 @@ from multidict import CIMultiDictProxy, MultiDictProxy
 from yarl import URL
 
 from . import hdrs
+from ._client_body_writer import BodyWriterTracking
 from ._client_request_info import RequestInfo
 from ._client_response_headers import (
     ContentDisposition,
@@ -92,7 +93,7 @@ class _Done:
 _DONE: Final = _Done()
 
 
-class ClientResponse(HeadersMixin):
+class ClientResponse(HeadersMixin, BodyWriterTracking):
     """A response to a client request.
 
     Users get one from ``ClientSession.request()`` and its family, never
@@ -116,7 +117,6 @@ class ClientResponse(HeadersMixin):
     _body: bytes | None = None
     _cookies: SimpleCookie | None = None
     _raw_cookie_headers: tuple[str, ...] = ()
-    _writer_task: asyncio.Task[None] | None = None
     _continue: asyncio.Future[bool] | None = None
     _source_traceback: traceback.StackSummary | None = None
     _session: ClientSession | None = None
@@ -156,26 +156,6 @@ class ClientResponse(HeadersMixin):
             self._source_traceback = traceback.extract_stack(sys._getframe(1))
 
     # -- the request's body writer -------------------------------------------
-
-    @property
-    def _writer(self) -> asyncio.Task[None] | None:
-        """The task still writing the request body, if any."""
-        return self._writer_task
-
-    @_writer.setter
-    def _writer(self, writer: asyncio.Task[None] | None) -> None:
-        old = self._writer_task
-        if old is not None:
-            old.remove_done_callback(self._writer_done)
-        if writer is not None and writer.done():
-            writer = None
-        self._writer_task = writer
-        if writer is not None:
-            writer.add_done_callback(self._writer_done)
-
-    def _writer_done(self, task: asyncio.Task[None]) -> None:
-        if self._writer_task is task:
-            self._writer_task = None
 
     def _cleanup_writer(self) -> None:
         # A body still being sent when the response is over or abandoned
