@@ -204,6 +204,17 @@ class MessageReader:
                     return events
                 data = bytes(self._pending)
                 self._pending.clear()
+            elif (
+                self._state is _HEAD
+                and not self._lax
+                and (end := data.find(b"\r\n\r\n")) > 0
+                and end == len(data) - 4
+                and data[0] not in _LINE_END_BYTES
+            ):
+                # The usual request: one whole head, alone in ``data``.
+                message, framing = self._parse_head(data[:-2], self._limits)
+                self._start_body(message, framing, events)
+                return events
             self._run(data, events)
         except HttpProcessingError as exc:
             self._fail(exc, events)
