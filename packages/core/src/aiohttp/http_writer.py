@@ -124,6 +124,19 @@ class StreamWriter(AbstractStreamWriter):
     transport since the last ``drain()``; ``output_size`` counts them all.
     """
 
+    # Class-level defaults: a writer is made for every response, and one
+    # sets only what differs from these.
+    length: int | None = None
+    chunked = False
+    buffer_size = 0
+    output_size = 0
+    _eof = False
+    _compress: CompressorProtocol | None = None
+    _head: bytes | None = None
+    _head_written = False
+    _on_chunk_sent: Callable[[bytes], Awaitable[None]] | None = None
+    _on_headers_sent: Callable[[CIMultiDict[str]], Awaitable[None]] | None = None
+
     def __init__(
         self,
         protocol: BaseProtocol,
@@ -133,16 +146,10 @@ class StreamWriter(AbstractStreamWriter):
     ) -> None:
         self._protocol = protocol
         self.loop = loop
-        self.length: int | None = None
-        self.chunked = False
-        self.buffer_size = 0
-        self.output_size = 0
-        self._eof = False
-        self._compress: CompressorProtocol | None = None
-        self._head: bytes | None = None
-        self._head_written = False
-        self._on_chunk_sent = on_chunk_sent
-        self._on_headers_sent = on_headers_sent
+        if on_chunk_sent is not None:
+            self._on_chunk_sent = on_chunk_sent
+        if on_headers_sent is not None:
+            self._on_headers_sent = on_headers_sent
 
     @property
     def transport(self) -> asyncio.Transport | None:
