@@ -113,14 +113,22 @@ def _close_requested(connection: str) -> bool:
     return any(option.strip() == "close" for option in connection.lower().split(","))
 
 
+# content_type arguments that passed the checks: a handler passes the same
+# few again and again (json_response always passes one).
+_CHECKED_CONTENT_TYPES: Final[set[str]] = {"application/json", "text/html"}
+_CHECKED_CONTENT_TYPES_MAX: Final = 256
+
+
 def _check_content_type_args(
     headers: CIMultiDict[str], content_type: str | None, charset: str | None
 ) -> None:
     """Refuse ``content_type``/``charset`` arguments that aiohttp refuses."""
-    if content_type is not None:
+    if content_type is not None and content_type not in _CHECKED_CONTENT_TYPES:
         if "charset" in content_type:
             raise ValueError("charset must not be in content_type argument")
         check_field_value("the content type", content_type)
+        if len(_CHECKED_CONTENT_TYPES) < _CHECKED_CONTENT_TYPES_MAX:
+            _CHECKED_CONTENT_TYPES.add(content_type)
     if charset is not None:
         check_field_value("the charset", charset)
     if hdrs.CONTENT_TYPE in headers:
@@ -212,7 +220,8 @@ class StreamResponse(ResponseState, ResponseHeadersMixin):
         self._set_status(status, reason)
 
     def _set_status(self, status: int, reason: str | None) -> None:
-        status = int(status)
+        if type(status) is not int:
+            status = int(status)
         if not 100 <= status <= 999:
             raise ValueError(f"Invalid status code {status}: it must be 100-999")
         if reason is None:
@@ -629,7 +638,10 @@ class Response(StreamResponse):
         real_headers: CIMultiDict[str] = (
             CIMultiDict() if headers is None else CIMultiDict(headers)
         )
-        if content_type is not None or charset is not None:
+        if charset is not None or (
+            content_type is not None
+            and (headers is not None or content_type not in _CHECKED_CONTENT_TYPES)
+        ):
             _check_content_type_args(real_headers, content_type, charset)
         if text is not None and hdrs.CONTENT_TYPE not in real_headers:
             # The common case, done without parsing anything.
@@ -651,6 +663,8 @@ class Response(StreamResponse):
         super().__init__(status=status, reason=reason, _real_headers=real_headers)
         if text is not None:
             self.text = text
+        elif type(body) is bytes and type(self) is Response:
+            self._body = body  # all the setter does for a new response
         elif body is not None:
             self.body = body
         if zlib_executor_size is not None:
@@ -751,6 +765,60 @@ class Response(StreamResponse):
             or request._has_prepare_hook()
         ):
             return False
+        headers = self._headers
+        status = self._status
+        method = request._method
+        if (
+            status < 200
+            or status in {204, 304}
+            or method in {hdrs.METH_HEAD, hdrs.METH_CONNECT}
+            or hdrs.CONTENT_LENGTH in headers
+            or hdrs.TRANSFER_ENCODING in headers
+            or hdrs.CONNECTION in headers
+        ):
+            return self._send_at_once_by_the_rules(request, writer)
+        # Nearly every response: a body of known length and nothing for
+        # the framing rules to decide. What _set_content_length() and
+        # _prepare_headers() would do, in their order, inline.
+        body = self._body
+        size = len(body) if body else 0
+        headers[hdrs.CONTENT_LENGTH] = str(size)
+        if self._cookies:
+            for value in self._cookies.header_values():
+                headers.add(hdrs.SET_COOKIE, value)
+        if size:
+            headers.setdefault(hdrs.CONTENT_TYPE, "application/octet-stream")
+        headers.setdefault(hdrs.DATE, rfc822_formatted_time())
+        headers.setdefault(hdrs.SERVER, SERVER_SOFTWARE)
+        keep_alive = self._keep_alive
+        if keep_alive is None:
+            keep_alive = not request._message.should_close
+        version = request._version
+        if version is HttpVersion11 or version == HttpVersion11:
+            if not keep_alive:
+                headers[hdrs.CONNECTION] = "close"
+            status_line = f"HTTP/1.1 {status} {self._reason}"
+        else:
+            if keep_alive and version == HttpVersion10:
+                headers[hdrs.CONNECTION] = "keep-alive"
+            status_line = f"HTTP/{version[0]}.{version[1]} {status} {self._reason}"
+        self._keep_alive = keep_alive
+        self._must_be_empty_body = False
+        writer.length = size
+        if not writer.write_message(status_line, headers, bytes(body) if size else b""):
+            return False
+        self._eof_sent = True
+        self._body_length = writer.output_size
+        return True
+
+    def _send_at_once_by_the_rules(
+        self, request: BaseRequest, writer: StreamWriter
+    ) -> bool:
+        """``_send_at_once()`` for a response the framing rules shape.
+
+        A response that must be empty (HEAD, 1xx, 204, 304, CONNECT), or
+        whose handler set Content-Length, Transfer-Encoding or Connection.
+        """
         self._must_be_empty_body = empty = must_be_empty_body(
             request.method, self._status
         )
