@@ -188,8 +188,8 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any], HeadersMixin):
         if remote is not None:
             cache["remote"] = remote
         # Shared, not copied: the caller's dict is the request's storage.
-        self._state = cast(
-            "dict[str | RequestKey[Any], Any]", {} if state is None else state
+        self._state: dict[str | RequestKey[Any], Any] = (
+            {} if state is None else state  # type: ignore[assignment]
         )
         self._task = task
         self._client_max_size = client_max_size
@@ -682,7 +682,8 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any], HeadersMixin):
 
     def _finish(self) -> None:
         """The response is done: close the temporary files of ``post()``."""
-        self._close_temp_files()
+        if self._temp_files is not None or self._origin is not None:
+            self._close_temp_files()
 
     # -- mapping, identity, repr -------------------------------------------------
 
