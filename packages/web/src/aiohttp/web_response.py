@@ -39,6 +39,7 @@ from multidict import CIMultiDict
 from . import hdrs
 from ._http_dates import rfc822_formatted_time
 from ._http_version import HttpVersion, HttpVersion10, HttpVersion11
+from ._json import dumps as fast_dumps
 from ._message_body import must_be_empty_body, should_remove_content_length
 from ._sentinel import sentinel
 from ._web_accept_encoding import choose_coding
@@ -934,7 +935,8 @@ def json_response(
     if data is not sentinel:
         if text or body:
             raise ValueError("only one of data, text, or body should be specified")
-        text = dumps(data)
+        # The same text as json.dumps, faster (see aiohttp._json).
+        text = fast_dumps(data) if dumps is json.dumps else dumps(data)
     return Response(
         text=text,
         body=body,
