@@ -360,6 +360,8 @@ class DynamicResource(Resource):
         match = self._pattern.fullmatch(path)
         if match is None:
             return None
+        if "%" not in path:
+            return match.groupdict()  # nothing any value could need decoded
         return {
             key: unquote_path_safe(value) for key, value in match.groupdict().items()
         }
