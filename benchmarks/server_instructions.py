@@ -1,0 +1,98 @@
+"""Count the instructions the server spends per request, against aiohttp.
+
+One command, from the workspace root (needs valgrind, from Debian)::
+
+    uv run python benchmarks/server_instructions.py [--requests N] [--cases ...]
+
+A shared two-core VM makes ``server.py``'s per-CPU-second figures swing by
+20-40 % from run to run, more than most changes move them. This script
+measures the same work deterministically: ``_server_cycle_worker.py``
+serves a case's requests through an in-memory connection under valgrind's
+cachegrind, and the instructions of a run with N more requests, less
+those of a run without them, divided by N, are that implementation's
+instructions per request (the event loop's share included, no kernel
+work). aiohttp 3.14.5 runs from the throwaway venv of ``_compare.py``,
+with and without its C extensions. Fewer instructions is not the same as
+less time (a cache miss or a slow C loop can cost more than a hundred
+cheap instructions) but it moves with it, and it does not wobble.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from _compare import AIOHTTP, IMPLEMENTATIONS, PYTHON, VENV, original_aiohttp
+
+WORKER = Path(__file__).resolve().parent / "_server_cycle_worker.py"
+CASES = ("server", "app-hello", "app-json", "app-middlewares", "app-router")
+_TOTAL = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def instructions(python: str, case: str, count: int, env: dict[str, str]) -> int:
+    """The instructions of one worker run under cachegrind."""
+    result = subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            python,
+            str(WORKER),
+            case,
+            str(count),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    match = _TOTAL.search(result.stderr)
+    if match is None:
+        raise RuntimeError(f"no instruction count from valgrind:\n{result.stderr}")
+    return int(match.group(1).replace(",", ""))
+
+
+def per_request(implementation: str, case: str, count: int, original: Path) -> float:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    python = sys.executable if implementation == "aiotide" else str(original)
+    if implementation == "aiohttp-py":
+        env["AIOHTTP_NO_EXTENSIONS"] = "1"
+    base = instructions(python, case, 0, env)
+    loaded = instructions(python, case, count, env)
+    return (loaded - base) / count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES))
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is needed: apt-get install valgrind")
+    original = original_aiohttp()
+    print(f"Python {PYTHON}; {AIOHTTP} in {VENV}; {args.requests} requests a case")
+    print("instructions per request (cachegrind); ratios are other / aiotide:")
+    print("higher means aiotide does less work")
+    print(f"{'case':<18}{'aiotide':>10}{'aiohttp C':>11}{'aiohttp py':>12}", end="")
+    print(f"{'vs py':>8}{'vs C':>8}")
+    for case in args.cases:
+        figures = {
+            name: per_request(name, case, args.requests, original)
+            for name in IMPLEMENTATIONS
+        }
+        ours, c, py = (figures[name] for name in IMPLEMENTATIONS)
+        print(
+            f"{case:<18}{ours:>10,.0f}{c:>11,.0f}{py:>12,.0f}"
+            f"{py / ours:>7.2f}x{c / ours:>7.2f}x",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
