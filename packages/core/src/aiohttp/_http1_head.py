@@ -370,26 +370,14 @@ def parse_request_head(
         _check_host(headers)
     if method != hdrs.METH_CONNECT and _FRAMING_FIELDS.search(fields) is None:
         # No body, no Connection: the version alone decides keep-alive.
-        message = _new_tuple(
-            RawRequestMessage,
-            (
-                method,
-                target,
-                version,
-                headers,
-                raw_headers,
-                version is not HttpVersion11,
-                None,
-                False,
-                False,
-                url,
-            ),
-        )
-        return message, NO_BODY
-    should_close, upgrade = _connection(headers, version)
-    framing = _request_framing(headers, version, method)
-    if upgrade and headers.get(hdrs.UPGRADE, "").lower() in _UPGRADABLE:
-        framing = Framing(framing.length, framing.chunked, switch=True)
+        should_close, compression, upgrade = version is not HttpVersion11, None, False
+        framing = NO_BODY
+    else:
+        should_close, upgrade = _connection(headers, version)
+        compression = _compression(headers)
+        framing = _request_framing(headers, version, method)
+        if upgrade and headers.get(hdrs.UPGRADE, "").lower() in _UPGRADABLE:
+            framing = Framing(framing.length, framing.chunked, switch=True)
     message = _new_tuple(
         RawRequestMessage,
         (
@@ -399,7 +387,7 @@ def parse_request_head(
             headers,
             raw_headers,
             should_close,
-            _compression(headers),
+            compression,
             upgrade,
             framing.chunked,
             url,
