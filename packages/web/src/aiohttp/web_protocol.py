@@ -79,7 +79,25 @@ else:
     def _start_task(
         loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
     ) -> asyncio.Task[None]:
-        return loop.create_task(coro)
+        # Python 3.10 and 3.11 have no eager tasks: a new task's first step
+        # is the handle create_task() just put last in the loop's ready
+        # queue. Running that handle now is what eager_start does (the task
+        # is current while it runs); otherwise the handler would wait for
+        # the next loop iteration, a select() call per request. These
+        # versions' asyncio is frozen, so its private ``_ready`` is stable;
+        # a loop without it (uvloop), a task factory's other object or a
+        # handle another thread queued in between, or a caller that is a
+        # task itself (one task cannot run inside another before 3.12):
+        # the task starts as usual.
+        task = loop.create_task(coro)
+        ready: deque[asyncio.Handle] | None = getattr(loop, "_ready", None)
+        if ready and asyncio.current_task(loop) is None:
+            handle = ready[-1]
+            step = getattr(handle, "_callback", None)
+            if getattr(step, "__self__", None) is task:
+                ready.pop()
+                handle._run()
+        return task
 
 
 class RequestPayloadError(Exception):
