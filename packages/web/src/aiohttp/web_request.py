@@ -785,9 +785,14 @@ class Request(BaseRequest):
 
     def _has_prepare_hook(self) -> bool:
         match_info = self._match_info
-        return match_info is not None and any(
-            app.on_response_prepare for app in match_info.apps
-        )
+        if match_info is None:
+            return False
+        # Asked for every response: no generator, no tuple of the apps.
+        for app in match_info._apps:
+            prepares = app._prepares_responses
+            if prepares or (prepares is None and app.on_response_prepare):
+                return True
+        return False
 
     async def _prepare_hook(self, response: StreamResponse) -> None:
         """Send ``on_response_prepare`` of every application, outermost first."""
