@@ -7,8 +7,9 @@ and case::
 
 The case's server (``_server_worker.CASES``: the same handlers and
 applications as the socket benchmark) gets one connection whose transport
-is in memory: each request's bytes go to ``data_received`` and the loop
-runs until the response has been written. No socket, no load generator:
+is in memory: each request's bytes go to ``data_received`` (called from
+a loop callback, as a socket's transport does) and the loop runs until the
+response has been written. No socket, no load generator:
 what remains is the server's own work per request, plus the event loop's,
 which is the same for every implementation. 2,000 requests warm up first
 in every run, so two runs differing only in COUNT differ by exactly COUNT
@@ -70,7 +71,9 @@ async def cycle(case: str, count: int) -> None:
     loop = asyncio.get_running_loop()
     for _ in range(WARM_UP + count):
         connection.answered = answered = loop.create_future()
-        protocol.data_received(request)
+        # From a loop callback, as a socket transport calls it: not from
+        # inside a task.
+        loop.call_soon(protocol.data_received, request)
         await answered
     if connection.written < WARM_UP + count:
         sys.exit("the server did not answer every request")
