@@ -270,6 +270,15 @@ class GunicornWebWorker(base.Worker):  # type: ignore[misc]  # gunicorn is untyp
         ``keepalive`` seconds; then the runner's cleanup closes the rest.
         Meanwhile the other workers accept the clients that reconnect.
         """
+        # Stop accepting before closing the sites: asyncio makes the transport
+        # of an accepted socket one loop iteration after accept(), and a
+        # server closed in between drops it - a client that connected just
+        # then would read a reset. So: no more accepts, two iterations for
+        # those already accepted to attach, then close.
+        for sock in self.sockets:
+            self._loop.remove_reader(sock.fileno())
+        for _ in range(2):
+            await asyncio.sleep(0)
         for site in list(runner.sites):
             await site.stop()
         wakeup = self._wakeup
