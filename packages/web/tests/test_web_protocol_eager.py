@@ -12,8 +12,9 @@ The transport is an in-memory one: when the answer is written relative to
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
-from aiohttp import web
+from aiohttp import web, web_protocol
 
 REQUEST = b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"
 
@@ -39,6 +40,40 @@ class MemoryTransport(asyncio.Transport):
         return ("127.0.0.1", 1) if name in ("peername", "sockname") else default
 
 
+def connect(
+    handler: Callable[[web.BaseRequest], Awaitable[web.StreamResponse]],
+) -> tuple[web_protocol.RequestHandler, MemoryTransport]:
+    """A server connection for ``handler`` over an in-memory transport."""
+    protocol = web.Server(handler)()
+    transport = MemoryTransport()
+    protocol.connection_made(transport)
+    return protocol, transport
+
+
+async def written_when_received(
+    protocol: web_protocol.RequestHandler, transport: MemoryTransport
+) -> bytes:
+    """Feed REQUEST from a loop callback; what was written when it returned."""
+    loop = asyncio.get_running_loop()
+    written: asyncio.Future[bytes] = loop.create_future()
+
+    def receive() -> None:
+        # As a socket transport calls it: from a loop callback, no task.
+        protocol.data_received(REQUEST)
+        written.set_result(bytes(transport.written))
+
+    loop.call_soon(receive)
+    return await written
+
+
+async def written_soon(transport: MemoryTransport) -> bytes:
+    for _ in range(10):
+        if transport.written:
+            break
+        await asyncio.sleep(0)
+    return bytes(transport.written)
+
+
 async def test_a_handler_that_never_waits_answers_inside_data_received() -> None:
     seen: dict[str, object] = {}
 
@@ -47,20 +82,8 @@ async def test_a_handler_that_never_waits_answers_inside_data_received() -> None
         seen["request task"] = request.task
         return web.Response(text="now")
 
-    server = web.Server(handler)
-    protocol = server()
-    transport = MemoryTransport()
-    protocol.connection_made(transport)
-    loop = asyncio.get_running_loop()
-    answered_inside: asyncio.Future[bytes] = loop.create_future()
-
-    def receive() -> None:
-        # As a socket transport calls it: from a loop callback, no task.
-        protocol.data_received(REQUEST)
-        answered_inside.set_result(bytes(transport.written))
-
-    loop.call_soon(receive)
-    written = await answered_inside
+    protocol, transport = connect(handler)
+    written = await written_when_received(protocol, transport)
     assert written.startswith(b"HTTP/1.1 200 OK\r\n")
     assert written.endswith(b"\r\n\r\nnow")
     assert isinstance(seen["task"], asyncio.Task)
@@ -75,24 +98,11 @@ async def test_a_handler_that_waits_finishes_later_in_its_task() -> None:
         await release.wait()
         return web.Response(text="later")
 
-    protocol = web.Server(handler)()
-    transport = MemoryTransport()
-    protocol.connection_made(transport)
-    loop = asyncio.get_running_loop()
-    started: asyncio.Future[bytes] = loop.create_future()
-
-    def receive() -> None:
-        protocol.data_received(REQUEST)
-        started.set_result(bytes(transport.written))
-
-    loop.call_soon(receive)
-    assert await started == b""  # waiting for the event: nothing sent yet
+    protocol, transport = connect(handler)
+    # Waiting for the event: nothing sent when data_received returns.
+    assert await written_when_received(protocol, transport) == b""
     release.set()
-    for _ in range(10):
-        await asyncio.sleep(0)
-        if transport.written:
-            break
-    assert bytes(transport.written).endswith(b"\r\n\r\nlater")
+    assert (await written_soon(transport)).endswith(b"\r\n\r\nlater")
     protocol.connection_lost(None)
 
 
@@ -100,13 +110,7 @@ async def test_data_received_from_inside_a_task_is_still_answered() -> None:
     async def handler(request: web.BaseRequest) -> web.Response:
         return web.Response(text="fine")
 
-    protocol = web.Server(handler)()
-    transport = MemoryTransport()
-    protocol.connection_made(transport)
+    protocol, transport = connect(handler)
     protocol.data_received(REQUEST)  # this test is a task itself
-    for _ in range(10):
-        if transport.written:
-            break
-        await asyncio.sleep(0)
-    assert bytes(transport.written).endswith(b"\r\n\r\nfine")
+    assert (await written_soon(transport)).endswith(b"\r\n\r\nfine")
     protocol.connection_lost(None)
