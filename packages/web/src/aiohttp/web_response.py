@@ -753,7 +753,7 @@ class Response(StreamResponse):
         The server's path for the common response (bytes or no body, no
         compression, chunking, payload or prepare hook, a plain writer);
         the result is what ``prepare()`` then ``write_eof()`` send. Returns
-        False, having done nothing, when the response needs the general path.
+        False, having sent nothing, when the response needs the general path.
         """
         writer = request._payload_writer
         if (
