@@ -45,12 +45,21 @@ def original_aiohttp() -> Path:
     return python
 
 
-def run_worker(worker: Path, implementation: str, original: Path) -> dict[str, float]:
-    """Run ``worker`` for ``implementation``; its figures."""
+def interpreter(implementation: str, original: Path) -> tuple[str, dict[str, str]]:
+    """The Python that runs ``implementation``'s workers, and their environment.
+
+    ``original`` is the throwaway venv's interpreter (``original_aiohttp()``).
+    """
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     python = sys.executable if implementation == "aiotide" else str(original)
     if implementation == "aiohttp-py":
         env["AIOHTTP_NO_EXTENSIONS"] = "1"
+    return python, env
+
+
+def run_worker(worker: Path, implementation: str, original: Path) -> dict[str, float]:
+    """Run ``worker`` for ``implementation``; its figures."""
+    python, env = interpreter(implementation, original)
     output = subprocess.run(
         [python, str(worker)], env=env, check=True, capture_output=True, text=True
     ).stdout

@@ -18,12 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from _compare import AIOHTTP, IMPLEMENTATIONS, PYTHON, VENV, original_aiohttp
+from _compare import (
+    AIOHTTP,
+    IMPLEMENTATIONS,
+    PYTHON,
+    VENV,
+    interpreter,
+    original_aiohttp,
+)
 
 HERE = Path(__file__).resolve().parent
 PEER = HERE / "_client_peer.py"
@@ -31,10 +37,8 @@ WORKER = HERE / "_client_worker.py"
 FIGURES = ("get_per_s", "get_per_cpu_s", "download_mb_s")
 
 
-def run_worker(python: str, implementation: str, port: int) -> dict[str, float]:
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    if implementation == "aiohttp-py":
-        env["AIOHTTP_NO_EXTENSIONS"] = "1"
+def run_worker(implementation: str, original: Path, port: int) -> dict[str, float]:
+    python, env = interpreter(implementation, original)
     output = subprocess.run(
         [python, str(WORKER), str(port)],
         env=env,
@@ -53,8 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    original = str(original_aiohttp())
-    pythons = {"aiotide": sys.executable, "aiohttp-c": original, "aiohttp-py": original}
+    original = original_aiohttp()
     peer = subprocess.Popen(
         [sys.executable, str(PEER)], stdout=subprocess.PIPE, text=True
     )
@@ -64,7 +67,7 @@ def main() -> None:
         best: dict[str, dict[str, float]] = {name: {} for name in IMPLEMENTATIONS}
         for _ in range(args.rounds):
             for name in IMPLEMENTATIONS:
-                for figure, value in run_worker(pythons[name], name, port).items():
+                for figure, value in run_worker(name, original, port).items():
                     best[name][figure] = max(value, best[name].get(figure, 0.0))
     finally:
         peer.kill()

@@ -37,7 +37,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from _compare import AIOHTTP, IMPLEMENTATIONS, PYTHON, VENV, original_aiohttp
+from _compare import (
+    AIOHTTP,
+    IMPLEMENTATIONS,
+    PYTHON,
+    VENV,
+    interpreter,
+    original_aiohttp,
+)
 
 WORKER = Path(__file__).resolve().parent / "_server_worker.py"
 CONNECTIONS = 32
@@ -143,10 +150,7 @@ def worker_command(
     implementation: str, case: str, original: Path
 ) -> tuple[list[str], dict[str, str]]:
     """How ``_compare.py`` runs a worker for ``implementation``: argv and env."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    python = sys.executable if implementation == "aiotide" else str(original)
-    if implementation == "aiohttp-py":
-        env["AIOHTTP_NO_EXTENSIONS"] = "1"
+    python, env = interpreter(implementation, original)
     return [python, str(WORKER), case], env
 
 

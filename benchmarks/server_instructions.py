@@ -20,14 +20,20 @@ cheap instructions) but it moves with it, and it does not wobble.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from _compare import AIOHTTP, IMPLEMENTATIONS, PYTHON, VENV, original_aiohttp
+from _compare import (
+    AIOHTTP,
+    IMPLEMENTATIONS,
+    PYTHON,
+    VENV,
+    interpreter,
+    original_aiohttp,
+)
 
 WORKER = Path(__file__).resolve().parent / "_server_cycle_worker.py"
 CASES = ("server", "app-hello", "app-json", "app-middlewares", "app-router")
@@ -59,10 +65,7 @@ def instructions(python: str, case: str, count: int, env: dict[str, str]) -> int
 
 
 def per_request(implementation: str, case: str, count: int, original: Path) -> float:
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    python = sys.executable if implementation == "aiotide" else str(original)
-    if implementation == "aiohttp-py":
-        env["AIOHTTP_NO_EXTENSIONS"] = "1"
+    python, env = interpreter(implementation, original)
     base = instructions(python, case, 0, env)
     loaded = instructions(python, case, count, env)
     return (loaded - base) / count
