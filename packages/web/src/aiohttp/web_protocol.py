@@ -140,7 +140,6 @@ class RequestHandler(BaseProtocol):
         "_backlog",
         "_current_request",
         "_deadline",
-        "_deadline_armed",
         "_deadline_handle",
         "_debug",
         "_discarding",
@@ -242,7 +241,6 @@ class RequestHandler(BaseProtocol):
         self._upgrade_tail = b""
         self._wait = _Wait.NONE
         self._deadline = 0.0
-        self._deadline_armed = 0.0  # when _deadline_handle fires
         self._deadline_handle: asyncio.TimerHandle | None = None
 
     def __repr__(self) -> str:
@@ -699,10 +697,9 @@ class RequestHandler(BaseProtocol):
         self._wait = wait
         self._deadline = deadline = self._loop.time() + timeout
         handle = self._deadline_handle
-        if handle is None or self._deadline_armed > deadline:
+        if handle is None or handle.when() > deadline:
             if handle is not None:
                 handle.cancel()
-            self._deadline_armed = deadline
             self._deadline_handle = self._loop.call_at(deadline, self._on_deadline)
 
     def _on_deadline(self) -> None:
@@ -711,7 +708,6 @@ class RequestHandler(BaseProtocol):
         if wait is _Wait.NONE or self.transport is None:
             return
         if self._loop.time() < self._deadline:
-            self._deadline_armed = self._deadline
             self._deadline_handle = self._loop.call_at(
                 self._deadline, self._on_deadline
             )
