@@ -141,7 +141,6 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         "_on_shutdown",
         "_on_startup",
         "_pre_frozen",
-        "_prepares_responses",
         "_router",
         "_run_middlewares",
         "_state",
@@ -172,8 +171,6 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         self._state: dict[str | AppKey[Any], Any] = {}
         self._frozen = False
         self._pre_frozen = False
-        # Whether on_response_prepare has receivers; known once it is frozen.
-        self._prepares_responses: bool | None = None
         self._subapps: list[Application] = []
         self._on_response_prepare: Signal = Signal(self)
         self._on_startup: Signal = Signal(self)
@@ -270,7 +267,6 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         self._middlewares.freeze()
         self._router.freeze()
         self._on_response_prepare.freeze()
-        self._prepares_responses = bool(self._on_response_prepare)
         self._cleanup_ctx.freeze()
         self._on_startup.freeze()
         self._on_shutdown.freeze()

@@ -788,9 +788,8 @@ class Request(BaseRequest):
         if match_info is None:
             return False
         # Asked for every response: no generator, no tuple of the apps.
-        for app in match_info._apps:
-            prepares = app._prepares_responses
-            if prepares or (prepares is None and app.on_response_prepare):
+        for app in match_info._apps:  # noqa: SIM110 - any() costs a generator
+            if app._on_response_prepare:
                 return True
         return False
 
