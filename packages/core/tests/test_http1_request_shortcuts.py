@@ -3,11 +3,15 @@
 ``parse_request_head`` skips the Connection, framing and coding checks for
 a head that carries none of the fields they read, reuses the URL of a
 target it has seen, and ``MessageReader`` parses a lone whole head without
-its state machine. Each shortcut must answer as the general path does:
-the same message and framing, or the same error.
+its state machine; ``HttpRequestParser.feed_head`` gives a server the
+message of such a head without ``feed_data``'s event loop. Each shortcut
+must answer as the general path does: the same message and framing (and
+body), or the same error.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 from hypothesis import given, settings
@@ -24,7 +28,10 @@ from aiohttp._http1_head import (
     parse_request_head,
 )
 from aiohttp._http1_reader import MessageReader
-from aiohttp.http_exceptions import HttpProcessingError, InvalidURLError
+from aiohttp.base_protocol import BaseProtocol
+from aiohttp.http_exceptions import HttpProcessingError, InvalidHeader, InvalidURLError
+from aiohttp.http_parser import HttpRequestParser
+from aiohttp.streams import EMPTY_PAYLOAD, StreamReader
 
 LIMITS = Limits()
 
@@ -161,3 +168,172 @@ def test_a_lone_head_reads_as_the_same_head_in_pieces(data: bytes, cut: int) -> 
     cut = min(cut, len(data))
     pieces = [data[:cut], data[cut:]] if 0 < cut < len(data) else [data]
     assert events_of([data]) == events_of(pieces)
+
+
+# -- the parser's lane for a lone head ----------------------------------------
+
+pieces = st.sampled_from(
+    [
+        b"GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+        b"GET /a HTTP/1.0\r\n\r\n",
+        b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n",
+        b"POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"POST /z HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n"
+        b"Content-Encoding: gzip\r\n\r\n",
+        b"GET /ws HTTP/1.1\r\nHost: h\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n",
+        b"CONNECT h:443 HTTP/1.1\r\nHost: h\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: h\r\nBad Field\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n",
+        b"\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: h\r\n\r\nab",
+        b"GET / HTTP/1.1\r\n",
+        b"Host: h\r\n\r\n",
+        b"abc",
+        b"3\r\nabc\r\n0\r\n\r\n",
+    ]
+)
+
+
+def parsed(feeds: list[bytes], *, lane: bool) -> tuple[list[str], int]:
+    """What a request parser makes of ``feeds``; and how often the lane took one.
+
+    With ``lane``, each piece is offered to ``feed_head`` first, as the
+    server does, and goes to ``feed_data`` only when the lane declines.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        parser = HttpRequestParser(BaseProtocol(loop), loop, 2**16)
+        seen: list[str] = []
+        payloads: list[StreamReader] = []
+        taken = 0
+        for data in feeds:
+            try:
+                item = parser.feed_head(data) if lane else None
+                if item is None:
+                    messages, upgraded, tail = parser.feed_data(data)
+                else:
+                    taken += 1
+                    messages, upgraded, tail = [item], False, b""
+            except HttpProcessingError as exc:
+                seen.append(f"{type(exc).__name__}: {exc}")
+                continue
+            seen.append(f"upgraded={upgraded} tail={tail!r}")
+            for message, payload in messages:
+                seen.append(repr(message))
+                if payload is not EMPTY_PAYLOAD:
+                    payloads.append(payload)
+        for payload in payloads:
+            error = payload.exception()
+            body = payload.read_nowait(-1) if error is None else repr(error)
+            seen.append(f"body={body!r} eof={payload.is_eof()}")
+        return seen, taken
+    finally:
+        loop.close()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(pieces, min_size=1, max_size=4))
+def test_the_lane_reads_as_feed_data_does(feeds: list[bytes]) -> None:
+    through_lane, _ = parsed(feeds, lane=True)
+    general, _ = parsed(feeds, lane=False)
+    assert through_lane == general
+
+
+@pytest.mark.parametrize(
+    ("data", "expected_path"),
+    [
+        (b"GET /x HTTP/1.1\r\nHost: h\r\n\r\n", "/x"),
+        (b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n", "/p"),
+        (b"POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n", "/c"),
+    ],
+)
+def test_the_lane_takes_a_lone_head(data: bytes, expected_path: str) -> None:
+    seen, taken = parsed([data], lane=True)
+    assert taken == 1
+    assert f"path='{expected_path}'" in seen[1]
+
+
+@pytest.mark.parametrize(
+    "feeds",
+    [
+        # A head that switches protocols: feed_data reads it (and its tail).
+        [
+            b"GET /ws HTTP/1.1\r\nHost: h\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n"
+        ],
+        [b"GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"],
+        [b"GET / HTTP/1.1\r\n", b"Host: h\r\n\r\n"],
+        # While a body is read, the next piece is body, not a head.
+        [
+            b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 30\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+        ],
+    ],
+)
+def test_the_lane_declines_anything_else(feeds: list[bytes]) -> None:
+    seen, taken = parsed(feeds, lane=True)
+    assert taken == (1 if b"Content-Length: 30" in feeds[0] else 0)
+    assert seen == parsed(feeds, lane=False)[0]
+
+
+def test_a_broken_lone_head_fails_the_parser_for_good() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        parser = HttpRequestParser(BaseProtocol(loop), loop, 2**16)
+        with pytest.raises(InvalidHeader):
+            parser.feed_head(b"GET / HTTP/1.1\r\nHost: h\r\nBad Field\r\n\r\n")
+        # Nothing after a broken head is read as a request.
+        assert parser.feed_head(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n") is None
+        with pytest.raises(InvalidHeader):
+            parser.feed_data(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+    finally:
+        loop.close()
+
+
+# -- the field-line pattern ----------------------------------------------------
+
+_TCHAR = frozenset(
+    b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+_FIELD_VCHAR = frozenset(range(0x21, 0x7F)) | frozenset(range(0x80, 0x100))
+
+
+def field_line_by_the_grammar(line: bytes) -> tuple[bytes, bytes] | None:
+    """RFC 9110 5.5 / RFC 9112 5: ``token ":" OWS field-value OWS``, or None."""
+    name, colon, rest = line.partition(b":")
+    if not colon or not name or not set(name) <= _TCHAR:
+        return None
+    value = rest.strip(b" \t")
+    if not set(value) <= _FIELD_VCHAR | {0x20, 0x09}:
+        return None
+    return name, value
+
+
+# One line: an LF would start the next one (the parser counts lines apart).
+line_bytes = st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"")) | st.lists(
+    st.sampled_from(
+        [
+            b"a",
+            b"Z",
+            b"-",
+            b":",
+            b" ",
+            b"\t",
+            b"\x00",
+            b"\x7f",
+            b"\x80",
+            b"\xff",
+            b"\r",
+            b'"',
+            b"(",
+        ]
+    ),
+    max_size=14,
+).map(b"".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(line_bytes)
+def test_the_field_line_pattern_is_the_grammar(line: bytes) -> None:
+    found = _http1_head._FIELD_LINE.findall(b"\n" + line + b"\r")
+    expected = field_line_by_the_grammar(line)
+    assert found == ([] if expected is None else [expected])

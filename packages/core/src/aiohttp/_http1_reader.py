@@ -197,6 +197,12 @@ class MessageReader:
             return [self._error]
         if self._state is _SWITCHED:
             return [Switch(data)] if data else []
+        try:
+            head = self.feed_head(data)
+        except HttpProcessingError as exc:
+            return [exc]
+        if head is not None:
+            return [head]
         events: list[Event] = []
         try:
             if self._pending:
@@ -204,21 +210,44 @@ class MessageReader:
                     return events
                 data = bytes(self._pending)
                 self._pending.clear()
-            elif (
-                self._state is _HEAD
-                and not self._lax
-                and (end := data.find(b"\r\n\r\n")) > 0
-                and end == len(data) - 4
-                and data[0] not in _LINE_END_BYTES
-            ):
-                # The usual request: one whole head, alone in ``data``.
-                message, framing = self._parse_head(data[:-2], self._limits)
-                self._start_body(message, framing, events)
-                return events
             self._run(data, events)
         except HttpProcessingError as exc:
             self._fail(exc, events)
         return events
+
+    def feed_head(self, data: bytes) -> Head | None:
+        """``feed`` for the usual request: one whole head, alone in ``data``.
+
+        A request mostly arrives so, at a message boundary. Then this
+        returns the head's event and leaves the reader as ``feed`` would
+        (reading the body the head announces, if any); for anything else,
+        and for a head that switches protocols, it returns ``None`` and
+        consumes nothing: ``feed`` must take ``data``. A broken head fails
+        the reader, as in ``feed``, and is raised.
+        """
+        if (
+            self._state is not _HEAD
+            or self._pending
+            or self._lax
+            or (end := data.find(b"\r\n\r\n")) <= 0
+            or end != len(data) - 4
+            or data[0] in _LINE_END_BYTES
+        ):
+            return None
+        try:
+            message, framing = self._parse_head(data[:-2], self._limits)
+        except HttpProcessingError as exc:
+            self._fail(exc, [])
+            raise
+        if framing is NO_BODY:
+            return _new_tuple(Head, (message, False))
+        if framing.switch:
+            # Rare (Upgrade, CONNECT) and more than one event: parsing the
+            # head again in feed() costs less than a second lane for it.
+            return None
+        events: list[Event] = []
+        self._start_body(message, framing, events)
+        return events[0]  # type: ignore[return-value]
 
     def _fail(self, error: HttpProcessingError, events: list[Event]) -> None:
         self._state = _FAILED

@@ -263,6 +263,27 @@ class HttpParser(ABC, Generic[_MsgT]):
             self._upgraded = True
         return messages, self._upgraded, tail
 
+    def feed_head(self, data: bytes) -> tuple[_MsgT, StreamReader] | None:
+        """``feed_data`` for the usual request: one whole head, alone in ``data``.
+
+        Returns that message with its body stream (``feed_data``'s one
+        message) when ``data`` is exactly one complete head at a message
+        boundary that keeps the connection HTTP; ``None`` for anything
+        else, having consumed nothing: ``feed_data`` must take ``data``.
+        It skips ``feed_data``'s event loop, which a server pays for on
+        every request. A broken head is raised, as by ``feed_data``.
+        """
+        if self._payload is not None or self._upgraded or self.pending_error:
+            return None
+        head = self._reader.feed_head(data)
+        if head is None:
+            return None
+        if not head.has_body:
+            return head.message, EMPTY_PAYLOAD  # type: ignore[return-value]
+        messages: list[tuple[_MsgT, StreamReader]] = []
+        self._start(head, messages)
+        return messages[0]
+
     def feed_eof(self) -> _MsgT | None:
         """The connection closed: finish a body that runs until the close."""
         for event in self._reader.feed_eof():
