@@ -140,6 +140,7 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         "_on_response_prepare",
         "_on_shutdown",
         "_on_startup",
+        "_plain_middlewares",
         "_pre_frozen",
         "_router",
         "_run_middlewares",
@@ -167,6 +168,7 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         self._logger = logger
         self._middlewares: FrozenList[Middleware] = FrozenList(middlewares)
         self._middlewares_handlers: tuple[tuple[Middleware, bool], ...] = ()
+        self._plain_middlewares: tuple[Middleware, ...] | None = None
         self._run_middlewares: bool | None = None
         self._state: dict[str | AppKey[Any], Any] = {}
         self._frozen = False
@@ -282,6 +284,13 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
                 )
             handlers.append((middleware, new_style))
         self._middlewares_handlers = tuple(handlers)
+        # What a request to one of this application's own routes needs:
+        # its new-style middlewares, innermost first, bound with a partial.
+        self._plain_middlewares = (
+            tuple(middleware for middleware, _ in handlers)
+            if all(new_style for _, new_style in handlers)
+            else None
+        )
         for subapp in self._subapps:
             subapp.pre_freeze()
         # Nothing to wrap anywhere: skip the middleware step for every request.
@@ -477,7 +486,15 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
             request._expectation_answered()
         handler: Handler = match_info.handler
         if self._run_middlewares:
-            handler = await self._wrap_middlewares(match_info, handler)
+            plain = self._plain_middlewares
+            if plain is not None and len(match_info._apps) == 1:
+                # One application, only new-style middlewares: it is always
+                # the current one, and aiohttp calls each middleware as
+                # ``middleware(request, handler=...)``.
+                for middleware in plain:
+                    handler = partial(middleware, handler=handler)  # type: ignore[call-arg]
+            else:
+                handler = await self._wrap_middlewares(match_info, handler)
         return await handler(request)
 
     async def _wrap_middlewares(
@@ -512,11 +529,6 @@ def _bind_middleware(
     app: Application,
     match_info: UrlMappingMatchInfo,
 ) -> Handler:
-    if len(match_info.apps) == 1:
-        # One application: it is always the current one.
-        # aiohttp calls middlewares as ``middleware(request, handler=...)``.
-        return partial(cast(Any, middleware), handler=handler)
-
     async def run(request: Request) -> StreamResponse:
         with match_info.set_current_app(app):
             return await middleware(request, handler)
