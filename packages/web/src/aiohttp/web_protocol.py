@@ -68,16 +68,26 @@ _RequestHandler = Callable[[BaseRequest], Awaitable[StreamResponse]]
 if sys.version_info >= (3, 12):
 
     def _start_task(
-        loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
+        loop: asyncio.AbstractEventLoop,
+        coro: Coroutine[Any, Any, None],
+        handler: RequestHandler,
     ) -> asyncio.Task[None]:
         # Eager: the handler runs at once, inside data_received(), until it
         # first waits; a handler that never waits costs no loop iteration.
+        # (_serve then asks current_task(), which is C code, for its task.)
         return asyncio.Task(coro, loop=loop, eager_start=True)  # type: ignore[call-arg,unused-ignore]
 
 else:
+    # asyncio's own record of the running task per loop (current_task() is
+    # Python code that reads it, before 3.12).
+    _current_tasks: dict[asyncio.AbstractEventLoop, asyncio.Task[Any]] = (
+        asyncio.tasks._current_tasks  # type: ignore[attr-defined]
+    )
 
     def _start_task(
-        loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
+        loop: asyncio.AbstractEventLoop,
+        coro: Coroutine[Any, Any, None],
+        handler: RequestHandler,
     ) -> asyncio.Task[None]:
         # Python 3.10 and 3.11 have no eager tasks: a new task's first step
         # is the handle create_task() just put last in the loop's ready
@@ -90,8 +100,9 @@ else:
         # task itself (one task cannot run inside another before 3.12):
         # the task starts as usual.
         task = loop.create_task(coro)
+        handler._task = task  # for _serve, which may run now
         ready: deque[asyncio.Handle] | None = getattr(loop, "_ready", None)
-        if ready and asyncio.current_task(loop) is None:
+        if ready and _current_tasks.get(loop) is None:
             handle = ready[-1]
             step = getattr(handle, "_callback", None)
             if getattr(step, "__self__", None) is task:
@@ -451,15 +462,15 @@ class RequestHandler(BaseProtocol):
 
     def _start(self, item: _QueueItem) -> None:
         self._wait = _Wait.NONE
-        task = _start_task(self._loop, self._serve(item))
+        task = _start_task(self._loop, self._serve(item), self)
         # An eagerly started task may be over already (_serve then cleared
         # _task): keep only one that still runs.
         self._task = None if task.done() else task
 
     async def _serve(self, item: _QueueItem) -> None:
         """Answer ``item``, then whatever the queue holds, in order."""
-        # An eager task (3.12+) runs before _start() can set _task: set it
-        # here then. Otherwise _start() did, sparing a current_task() call.
+        # An eager task (3.12+) runs before _start_task() returns it: find
+        # it here then. Before 3.12, _start_task() set it.
         if self._task is None:
             self._task = asyncio.current_task()
         try:
