@@ -2,7 +2,7 @@
 
 ``parse_request_head`` skips the Connection, framing and coding checks for
 a head that carries none of the fields they read, reuses the URL of a
-target it has seen, and ``MessageReader`` parses a lone whole head without
+target it has seen and remembers the Host values it found valid, and ``MessageReader`` parses a lone whole head without
 its state machine; ``HttpRequestParser.feed_head`` gives a server the
 message of such a head without ``feed_data``'s event loop. Each shortcut
 must answer as the general path does: the same message and framing (and
@@ -337,3 +337,22 @@ def test_the_field_line_pattern_is_the_grammar(line: bytes) -> None:
     found = _http1_head._FIELD_LINE.findall(b"\n" + line + b"\r")
     expected = field_line_by_the_grammar(line)
     assert found == ([] if expected is None else [expected])
+
+
+def test_a_remembered_host_still_needs_to_be_the_only_one() -> None:
+    good = b"GET / HTTP/1.1\r\nHost: example.com\r\n"
+    parse_request_head(good, LIMITS)
+    assert "example.com" in _http1_head._VALID_HOSTS
+    with pytest.raises(HttpProcessingError, match="repeated"):
+        parse_request_head(good + b"Host: example.com\r\n", LIMITS)
+    with pytest.raises(HttpProcessingError, match="Missing Host"):
+        parse_request_head(b"GET / HTTP/1.1\r\nX: example.com\r\n", LIMITS)
+    with pytest.raises(HttpProcessingError, match="Invalid Host"):
+        parse_request_head(b"GET / HTTP/1.1\r\nHost: exa mple.com\r\n", LIMITS)
+
+
+def test_the_host_memory_stays_bounded() -> None:
+    limit = _http1_head._VALID_HOSTS_MAX
+    for i in range(limit * 2 + 3):
+        parse_request_head(f"GET / HTTP/1.1\r\nHost: h{i}\r\n".encode(), LIMITS)
+        assert len(_http1_head._VALID_HOSTS) <= limit
