@@ -182,6 +182,25 @@ async def test_silent_new_connection_is_closed_after_the_headers_timeout() -> No
         writer.close()
 
 
+async def test_a_head_begun_during_a_request_times_out_as_a_head() -> None:
+    # The rest of the second head never comes: once the first response is
+    # out, the headers timeout applies to it, not the (long) keep-alive one.
+    async def slow(request: BaseRequest) -> StreamResponse:
+        await asyncio.sleep(0.3)
+        return Response(text="slow")
+
+    async with serve(slow, headers_timeout=0.3, keepalive_timeout=30) as (_, port):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        await asyncio.sleep(0.1)  # the handler is running
+        writer.write(b"GET / HTTP/1.1\r\nHo")
+        first = await read_response(reader)
+        assert first.body == b"slow"
+        rest = await asyncio.wait_for(reader.read(), 5)
+        writer.close()
+    assert rest.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+
+
 async def test_headers_timeout_does_not_limit_the_handler_or_the_body() -> None:
     async def slow_reader(request: BaseRequest) -> StreamResponse:
         return Response(body=await request.read())

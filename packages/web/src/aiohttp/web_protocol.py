@@ -156,6 +156,7 @@ class RequestHandler(BaseProtocol):
         "_discarding",
         "_force_close",
         "_handler_cancellation",
+        "_head_pending",
         "_headers_timeout",
         "_keepalive",
         "_keepalive_timeout",
@@ -252,6 +253,7 @@ class RequestHandler(BaseProtocol):
         self._upgrade_tail = b""
         self._wait = _Wait.NONE
         self._deadline = 0.0
+        self._head_pending = False  # the parser's head_pending after the last feed
         self._deadline_handle: asyncio.TimerHandle | None = None
 
     def __repr__(self) -> str:
@@ -414,6 +416,9 @@ class RequestHandler(BaseProtocol):
         except HttpProcessingError as exc:
             self._enqueue(exc)
             return
+        # Known before any handler runs (_after_serving reads it); the lane
+        # leaves nothing pending, so only this path changes it.
+        self._head_pending = head_pending = parser.head_pending
         if upgraded:
             # Before any handler starts: on Python 3.12+ one may run (and
             # call set_parser) before _start() returns.
@@ -433,7 +438,7 @@ class RequestHandler(BaseProtocol):
             self._enqueue(error)
         if upgraded or self.transport is None or self.transport.is_closing():
             return
-        if self._task is None and parser.head_pending:
+        if self._task is None and head_pending:
             if self._wait is _Wait.FIRST:
                 # Still the first request: its deadline counts from connecting.
                 self._wait = _Wait.HEAD
@@ -513,7 +518,7 @@ class RequestHandler(BaseProtocol):
                 self._linger()
             else:
                 self._close_transport()
-        elif self.parser.head_pending:
+        elif self._head_pending:
             if self._headers_timeout is not None:
                 self._set_deadline(_Wait.HEAD, self._headers_timeout)
         elif self._keepalive_timeout:
