@@ -181,7 +181,12 @@ class StreamResponse(ResponseState, ResponseHeadersMixin):
             self._headers = CIMultiDict(headers)
         else:
             self._headers = CIMultiDict()
-        self._set_status(status, reason)
+        if reason is None and type(status) is int and 100 <= status <= 999:
+            # The usual: a valid code with its standard phrase.
+            self._status = status
+            self._reason = _REASONS.get(status, "")
+        else:
+            self._set_status(status, reason)
 
     # --- status --------------------------------------------------------------
 
