@@ -201,9 +201,11 @@ def _parse_led_fields(
     if len(raw) != count:
         raise InvalidHeader(_first_bad_line(led))
     try:
-        # Names are tokens (ASCII); values are nearly always valid UTF-8, and
-        # a strict decode is much faster than one with an error handler.
-        pairs = [(name.decode("latin-1"), value.decode()) for name, value in raw]
+        # Names are tokens (ASCII), so UTF-8 reads them as Latin-1 would,
+        # and a decode() without arguments skips parsing them; values are
+        # nearly always valid UTF-8, and a strict decode is much faster than
+        # one with an error handler.
+        pairs = [(name.decode(), value.decode()) for name, value in raw]
     except UnicodeDecodeError:
         pairs = [
             (name.decode("latin-1"), value.decode("utf-8", "surrogateescape"))
@@ -601,7 +603,7 @@ def _parse_usual_fields(
     if len(raw) != count:
         return None
     try:
-        pairs = [(name.decode("latin-1"), value.decode()) for name, value in raw]
+        pairs = [(name.decode(), value.decode()) for name, value in raw]  # as above
     except UnicodeDecodeError:
         pairs = [
             (name.decode("latin-1"), value.decode("utf-8", "surrogateescape"))
