@@ -45,6 +45,11 @@ def original_aiohttp() -> Path:
     return python
 
 
+def setting(detail: str) -> str:
+    """The first line of a report: which Python and aiohttp, then ``detail``."""
+    return f"Python {PYTHON}; {AIOHTTP} in {VENV}; {detail}"
+
+
 def interpreter(implementation: str, original: Path) -> tuple[str, dict[str, str]]:
     """The Python that runs ``implementation``'s workers, and their environment.
 
@@ -83,7 +88,7 @@ def compare(
                 best[implementation][name] = max(
                     value, best[implementation].get(name, 0.0)
                 )
-    print(f"Python {PYTHON}; {AIOHTTP} in {VENV}; best of {rounds} interleaved rounds")
+    print(setting(f"best of {rounds} interleaved rounds"))
     print(
         f"{'operation':<22}{'aiotide/s':>12}{'aiohttp C/s':>14}{'aiohttp py/s':>14}"
         f"{'vs py':>8}{'vs C':>8}"

@@ -22,14 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from _compare import (
-    AIOHTTP,
-    IMPLEMENTATIONS,
-    PYTHON,
-    VENV,
-    interpreter,
-    original_aiohttp,
-)
+from _compare import IMPLEMENTATIONS, interpreter, original_aiohttp, setting
 
 HERE = Path(__file__).resolve().parent
 PEER = HERE / "_client_peer.py"
@@ -72,7 +65,7 @@ def main() -> None:
     finally:
         peer.kill()
         peer.wait()
-    print(f"Python {PYTHON}; {AIOHTTP} in {VENV}; best of {args.rounds} rounds")
+    print(setting(f"best of {args.rounds} rounds"))
     print(
         f"{'figure':<16}{'aiotide':>12}{'aiohttp C':>12}{'aiohttp py':>12}"
         f"{'vs C':>8}{'vs py':>8}"

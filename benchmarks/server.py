@@ -37,14 +37,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from _compare import (
-    AIOHTTP,
-    IMPLEMENTATIONS,
-    PYTHON,
-    VENV,
-    interpreter,
-    original_aiohttp,
-)
+from _compare import IMPLEMENTATIONS, interpreter, original_aiohttp, setting
 
 WORKER = Path(__file__).resolve().parent / "_server_worker.py"
 CONNECTIONS = 32
@@ -244,10 +237,8 @@ def report(
     best: dict[tuple[str, str], dict[str, Figures]], duration: int, rounds: int
 ) -> None:
     """Print the best figures and the aiotide/aiohttp ratios."""
-    print(
-        f"Python {PYTHON}; {AIOHTTP} in {VENV}; wrk -t1 -c{CONNECTIONS} "
-        f"-d{duration}s; best of {rounds} interleaved rounds"
-    )
+    load = f"wrk -t1 -c{CONNECTIONS} -d{duration}s"
+    print(setting(f"{load}; best of {rounds} interleaved rounds"))
     print("ratios are aiotide / other: higher is better, except p99 latency")
     print(
         f"{'figure':<36}{'aiotide':>12}{'aiohttp C':>12}{'aiohttp py':>12}"

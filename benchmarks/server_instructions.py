@@ -26,14 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from _compare import (
-    AIOHTTP,
-    IMPLEMENTATIONS,
-    PYTHON,
-    VENV,
-    interpreter,
-    original_aiohttp,
-)
+from _compare import IMPLEMENTATIONS, interpreter, original_aiohttp, setting
 
 WORKER = Path(__file__).resolve().parent / "_server_cycle_worker.py"
 CASES = ("server", "app-hello", "app-json", "app-middlewares", "app-router")
@@ -79,7 +72,7 @@ def main() -> None:
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is needed: apt-get install valgrind")
     original = original_aiohttp()
-    print(f"Python {PYTHON}; {AIOHTTP} in {VENV}; {args.requests} requests a case")
+    print(setting(f"{args.requests} requests a case"))
     print("instructions per request (cachegrind); ratios are other / aiotide:")
     print("higher means aiotide does less work")
     print(f"{'case':<18}{'aiotide':>10}{'aiohttp C':>11}{'aiohttp py':>12}", end="")
