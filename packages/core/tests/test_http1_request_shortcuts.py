@@ -2,11 +2,12 @@
 
 ``parse_request_head`` skips the Connection, framing and coding checks for
 a head that carries none of the fields they read, reuses the URL of a
-target it has seen and remembers the Host values it found valid, and ``MessageReader`` parses a lone whole head without
-its state machine; ``HttpRequestParser.feed_head`` gives a server the
-message of such a head without ``feed_data``'s event loop. Each shortcut
-must answer as the general path does: the same message and framing (and
-body), or the same error.
+target it has seen and remembers the Host values it found valid, and
+``MessageReader`` parses a lone whole head without its state machine;
+``HttpRequestParser.feed_head`` gives a server the message of such a head
+without ``feed_data``'s event loop. Each shortcut must answer as the
+general path does: the same message and framing (and body), or the same
+error.
 """
 
 from __future__ import annotations
