@@ -842,3 +842,34 @@ def test_the_remembered_names_stay_bounded() -> None:
     for index in range(http_writer._VALID_NAMES_MAX + 100):
         serialize_headers("HTTP/1.1 200 OK", CIMultiDict([(f"X-Name-{index}", "v")]))
     assert len(http_writer._VALID_NAMES) <= http_writer._VALID_NAMES_MAX
+
+
+def test_a_remembered_head_never_admits_a_field_hidden_in_a_value() -> None:
+    two_fields = CIMultiDict([("Location", "/next"), ("Set-Cookie", "session=stolen")])
+    head = serialize_headers("HTTP/1.1 302 Found", two_fields)  # now remembered
+    assert head in http_writer._VALID_HEADS
+    assert head == (
+        b"HTTP/1.1 302 Found\r\nLocation: /next\r\nSet-Cookie: session=stolen\r\n\r\n"
+    )
+    # One field whose value hides the CRLF: the very same bytes.
+    one_field = CIMultiDict([("Location", "/next\r\nSet-Cookie: session=stolen")])
+    with pytest.raises(ValueError, match="value of header 'Location'"):
+        serialize_headers("HTTP/1.1 302 Found", one_field)
+
+
+def test_a_remembered_head_never_admits_a_name_that_is_not_a_token() -> None:
+    head = serialize_headers("HTTP/1.1 200 OK", CIMultiDict([("X-Note", "a: b")]))
+    assert head in http_writer._VALID_HEADS
+    # The same bytes again, split so that the name holds ": ".
+    with pytest.raises(ValueError, match="Invalid header name 'X-Note: a'"):
+        serialize_headers("HTTP/1.1 200 OK", CIMultiDict([("X-Note: a", "b")]))
+
+
+def test_the_remembered_heads_stay_bounded() -> None:
+    for index in range(http_writer._VALID_HEADS_MAX + 100):
+        serialize_headers("HTTP/1.1 200 OK", CIMultiDict([("X-Index", str(index))]))
+    assert 0 < len(http_writer._VALID_HEADS) <= http_writer._VALID_HEADS_MAX
+    large = CIMultiDict([("X-Large", "x" * http_writer._VALID_HEAD_MAX_SIZE)])
+    head = serialize_headers("HTTP/1.1 200 OK", large)
+    assert head.endswith(b"x\r\n\r\n")
+    assert head not in http_writer._VALID_HEADS

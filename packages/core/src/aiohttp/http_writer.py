@@ -42,19 +42,29 @@ _Bytes: TypeAlias = "bytes | bytearray | memoryview"
 # Every field name at once (each an RFC 9110 token), joined by LF, which no
 # token contains.
 _FIELD_NAMES_RE: Final = re.compile(f"{TOKEN_PATTERN}(?:\n{TOKEN_PATTERN})*")
-# Field values and the first line hold no control characters but HTAB
-# (RFC 9110 section 5.5): CR and LF would end the line, the others are
-# what our own parser, and careful peers, refuse.
 # Field names already found to be tokens: responses reuse a few names, and
 # a set lookup is cheaper than the regex. Bounded, so names a peer chooses
 # (echoed headers) cannot grow it without end.
 _VALID_NAMES: Final[set[str]] = set()
 _VALID_NAMES_MAX: Final = 1024
+# Field values and the first line hold no control characters but HTAB
+# (RFC 9110 section 5.5): CR and LF would end the line, the others are
+# what our own parser, and careful peers, refuse.
 _FORBIDDEN_RE: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 # Every byte a head may hold but CR and LF: HTAB, visible ASCII, and the
 # bytes of UTF-8 text beyond ASCII.
 _ALLOWED_BYTES: Final = bytes([0x09, *range(0x20, 0x7F), *range(0x80, 0x100)])
 _CRLF: Final = b"\r\n"
+# Heads whose bytes were found valid, each with its number of fields: a
+# server sends the same few heads all day (Date changes once a second), and
+# looking one up costs a quarter of checking its bytes. Only the same bytes
+# from as many fields count as checked: a value hiding a CRLF gives the
+# bytes of a valid head with one field more. (Names, all tokens, are checked
+# on every call, so a line splits into name and value one way only.)
+# Bounded in entries and in the size of each.
+_VALID_HEADS: Final[dict[bytes, int]] = {}
+_VALID_HEADS_MAX: Final = 256
+_VALID_HEAD_MAX_SIZE: Final = 1024
 
 # From this many body bytes on, Python 3.12+ sends head, size line and body
 # with one sendmsg() through writelines() and saves copying the body; below
@@ -92,12 +102,18 @@ def serialize_headers(status_line: str, headers: Mapping[str, str]) -> bytes:
         encoded = f"{status_line}\r\n{lines}\r\n\r\n".encode()
     else:
         encoded = f"{status_line}\r\n\r\n".encode()
-    # Deleting every allowed byte leaves the control characters: exactly the
-    # CRLFs ending our own lines, or something in the status line or a value
-    # (or an LF inside a name, which the names regex read as a separator)
-    # that would break the message.
-    if encoded.translate(None, _ALLOWED_BYTES) != _CRLF * (len(headers) + 2):
-        _raise_invalid_head(status_line, headers)
+    count = len(headers)
+    if _VALID_HEADS.get(encoded) != count:
+        # Deleting every allowed byte leaves the control characters: exactly
+        # the CRLFs ending our own lines, or something in the status line or
+        # a value (or an LF inside a name, which the names regex read as a
+        # separator) that would break the message.
+        if encoded.translate(None, _ALLOWED_BYTES) != _CRLF * (count + 2):
+            _raise_invalid_head(status_line, headers)
+        if len(encoded) <= _VALID_HEAD_MAX_SIZE:
+            if len(_VALID_HEADS) >= _VALID_HEADS_MAX:
+                _VALID_HEADS.clear()
+            _VALID_HEADS[encoded] = count
     return encoded
 
 
