@@ -217,6 +217,34 @@ async def test_a_disabled_custom_logger_is_never_called(
     assert records(access_log) == []
 
 
+async def test_a_request_is_logged_as_the_logger_stood_when_it_began(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    access_log: logging.Logger,
+) -> None:
+    class Switched(Counting):
+        switched_on = True
+
+    async def switch_logging(request: BaseRequest) -> StreamResponse:
+        Switched.switched_on = not Switched.switched_on
+        await asyncio.sleep(0.05)
+        return Response(text="OK")
+
+    Counting.instances.clear()
+    server = await aiohttp_raw_server(
+        switch_logging, access_log=access_log, access_log_class=Switched
+    )
+    client = await aiohttp_client(server)
+    for path in ("/on-at-the-start", "/off-at-the-start"):
+        async with client.get(path) as response:
+            assert response.status == 200
+    await client.close()
+    calls = [call for instance in Counting.instances for call in instance.calls]
+    ((request, _, time_taken),) = calls
+    assert request.path == "/on-at-the-start"
+    assert time_taken >= 0.05  # timed from the start, the handler's wait included
+
+
 async def test_an_async_access_logger_is_awaited(
     aiohttp_raw_server: AiohttpRawServer,
     aiohttp_client: AiohttpClient,

@@ -393,7 +393,20 @@ class RequestHandler(BaseProtocol):
         if self._upgraded:
             self._feed_upgraded(data)
             return
-        if len(self._queue) >= self._max_pipelined:
+        if self._task is None and not self._queue:
+            # The usual request, one whole head alone in ``data`` while
+            # nothing else is served: its own lane, no lists, no checks
+            # of what else ``data`` held.
+            try:
+                item = self.parser.feed_head(data)
+            except HttpProcessingError as exc:
+                self._enqueue(exc)
+                return
+            if item is not None:
+                self._request_count += 1
+                self._start(item)
+                return
+        elif len(self._queue) >= self._max_pipelined:
             self._backlog += data
             self.pause_reading()
             return
@@ -404,14 +417,6 @@ class RequestHandler(BaseProtocol):
     def _parse(self, data: bytes) -> None:
         parser = self.parser
         try:
-            # The usual request, one whole head alone in ``data`` while
-            # nothing else is served: its own lane, no lists, no checks
-            # of what else ``data`` held.
-            item = None if self._task or self._queue else parser.feed_head(data)
-            if item is not None:
-                self._request_count += 1
-                self._start(item)
-                return
             messages, upgraded, tail = parser.feed_data(data)
         except HttpProcessingError as exc:
             self._enqueue(exc)
@@ -527,7 +532,11 @@ class RequestHandler(BaseProtocol):
     async def _handle(self, message: RawRequestMessage, payload: StreamReader) -> bool:
         """Answer one request; return whether the connection can go on."""
         loop = self._loop
-        start = loop.time()
+        # Whether this request is logged is decided now: only a logged
+        # request needs the clock read.
+        access, async_access = self._access_logger, self._async_access_logger
+        logged = access.enabled if access is not None else async_access is not None
+        start = loop.time() if logged else 0.0
         writer = StreamWriter(self, loop)
         request = self._request_factory(message, payload, self, writer, self._task)  # type: ignore[arg-type]
         self._current_request = request
@@ -550,15 +559,12 @@ class RequestHandler(BaseProtocol):
                     return False
                 response = self.handle_error(request, 500, exc)
             else:
-                response = self._check_returned(request, response)
+                if type(response) is not Response:
+                    response = self._check_returned(request, response)
             if not await self._send(request, response):
                 return False
-            access = self._access_logger
-            if access is not None:
-                if access.enabled:
-                    access.log(request, response, loop.time() - start)
-            elif self._async_access_logger is not None:
-                await self._log_async(request, response, start)
+            if logged:
+                await self._log(request, response, start)
             if payload is EMPTY_PAYLOAD and not self._upgraded:
                 return True
             return await self._finish_body(request, message, payload)
@@ -569,8 +575,6 @@ class RequestHandler(BaseProtocol):
         self, request: BaseRequest, response: StreamResponse
     ) -> StreamResponse:
         """Take what the handler returned; anything but a response is a 500."""
-        if type(response) is Response:
-            return response
         returned: object = response  # what the handler really gave back
         if isinstance(returned, HTTPException):
             warnings.warn(
@@ -614,17 +618,21 @@ class RequestHandler(BaseProtocol):
                 return False
             self._keepalive = False
             return True
-        if response.keep_alive is False:
+        if response._keep_alive is False:
             self._keepalive = False
         return True
 
-    async def _log_async(
+    async def _log(
         self, request: BaseRequest, response: StreamResponse, start: float
     ) -> None:
-        access = self._async_access_logger
-        if access is not None and access.enabled:
+        access = self._access_logger
+        if access is not None:
+            access.log(request, response, self._loop.time() - start)
+            return
+        async_access = self._async_access_logger
+        if async_access is not None and async_access.enabled:
             # An async logger gets the start time: it may log it later.
-            await access.log(request, response, start)
+            await async_access.log(request, response, start)
 
     async def _finish_body(
         self, request: BaseRequest, message: RawRequestMessage, payload: StreamReader
