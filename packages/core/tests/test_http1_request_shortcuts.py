@@ -335,7 +335,7 @@ line_bytes = st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"")) | st.li
 @settings(max_examples=3000, deadline=None)
 @given(line_bytes)
 def test_the_field_line_pattern_is_the_grammar(line: bytes) -> None:
-    found = _http1_head._FIELD_LINE.findall(b"\n" + line + b"\r")
+    found = _http1_head._FIELD_LINE.findall(b"\n" + line + b"\r\n")
     expected = field_line_by_the_grammar(line)
     assert found == ([] if expected is None else [expected])
 

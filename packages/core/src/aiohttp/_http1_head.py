@@ -50,16 +50,17 @@ MAX_BODY_LENGTH: Final = 2**63 - 1
 _TOKEN = TOKEN_PATTERN.encode()
 # A field value: no leading or trailing whitespace, visible characters,
 # obs-text, and spaces or tabs between them (RFC 9110 section 5.5). Written
-# as "anything allowed, ending visibly": the regex engine backtracks one
-# character at most, where a leading visible character would cost a branch.
-_VALUE = rb"(?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?"
+# as "anything allowed, ending visibly, or nothing": the regex engine
+# backtracks one character at most, where a leading visible character
+# would cost a branch, and an empty alternative costs less than "?".
+_VALUE = rb"(?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff]|)"
 # One strict field line, matched from the LF that ends the line before it
 # (see _parse_led_fields): each match starts at an LF followed by a token
 # and ends at a CR that an LF follows, so "every line matched" is "as many
-# matches as LFs", and a line starting with whitespace, a bare CR or a bare
-# LF cannot match.
+# matches as lines", and a line starting with whitespace, a bare CR or a
+# bare LF cannot match.
 _FIELD_LINE = re.compile(
-    rb"\n(" + _TOKEN + rb"):[\t ]*(" + _VALUE + rb")[\t ]*\r(?=\n|\Z)"
+    rb"\n(" + _TOKEN + rb"):[\t ]*(" + _VALUE + rb")[\t ]*\r(?=\n)"
 )
 _TOKEN_BYTES = re.compile(_TOKEN)
 # One ordinary response field line, led by the LF before it (as _FIELD_LINE):
@@ -87,13 +88,6 @@ _HOST = re.compile(
     r"(?:\[[0-9A-Fa-f:.vV]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?"
 )
 
-# The fields that change how a request is framed or kept: a head without
-# any of them (most GETs) skips the checks each would need.
-_FRAMING_FIELDS = re.compile(
-    rb"\n(?:connection|upgrade|transfer-encoding|content-length|content-encoding)"
-    rb"[\t ]*:",
-    re.IGNORECASE,
-)
 # URLs of recent origin-form targets: building one costs more than parsing
 # the rest of a small head, and clients ask for the same paths again and
 # again. URLs are immutable, so sharing one is safe; the cache is emptied
@@ -181,7 +175,7 @@ def parse_fields_strict(
     """Parse field lines, each ending in CRLF (the block ends with one too)."""
     if not block:
         return _EMPTY_HEADERS, ()
-    return _parse_led_fields(b"\n" + block[:-1], limits)
+    return _parse_led_fields(b"\n" + block, limits)
 
 
 def _parse_led_fields(
@@ -190,9 +184,10 @@ def _parse_led_fields(
     r"""Parse a field section whose lines each start with an LF.
 
     That is the section as it sits in a head, taken from the LF ending the
-    start line up to the CR ending the last field: ``b"\\nA: 1\\r\\nB: 2\\r"``.
+    start line through the CRLF ending the last field:
+    ``b"\\nA: 1\\r\\nB: 2\\r\\n"``.
     """
-    count = led.count(b"\n")
+    count = led.count(b"\n") - 1  # the last LF starts no line
     if count > limits.max_headers:
         raise BadHttpMessage("Too many header fields received", code=431)
     if len(led) > limits.max_field_size:
@@ -215,7 +210,7 @@ def _parse_led_fields(
 
 
 def _check_field_lengths(led: bytes, limit: int) -> None:
-    for line in led[1:-1].split(b"\r\n"):
+    for line in led[1:-2].split(b"\r\n"):
         if len(line) > limit:
             name = line.partition(b":")[0][:100]
             raise LineTooLong(
@@ -224,11 +219,12 @@ def _check_field_lengths(led: bytes, limit: int) -> None:
 
 
 def _first_bad_line(led: bytes) -> bytes:
-    # Only on the error path: say which line broke the rules.
-    for line in led[1:-1].split(b"\r\n"):
-        if not _FIELD_LINE.fullmatch(b"\n" + line + b"\r"):
+    # Only on the error path: say which line broke the rules. (A line holds
+    # no CRLF, so a match of it must run to its end.)
+    for line in led[1:-2].split(b"\r\n"):
+        if not _FIELD_LINE.match(b"\n" + line + b"\r\n"):
             return line
-    return led[1:-1]  # a bare LF or CR somewhere: name the whole section
+    return led[1:-2]  # a bare LF or CR somewhere: name the whole section
 
 
 def parse_fields_lax(
@@ -363,9 +359,10 @@ def parse_request_head(
     if url is None:
         url = _remembered_url(method, target)
 
-    # The fields from the LF ending the request line to the last field's CR.
-    fields = head[line_end + 1 : -1]
-    if fields:
+    # The fields from the LF ending the request line to the last field's
+    # CRLF (only that LF when there are none).
+    fields = head[line_end + 1 :]
+    if len(fields) > 1:
         headers, raw_headers = _parse_led_fields(fields, limits)
     else:
         headers, raw_headers = _EMPTY_HEADERS, ()
@@ -373,7 +370,16 @@ def parse_request_head(
         hosts = headers.getall(hdrs.HOST, ())
         if len(hosts) != 1 or hosts[0] not in _VALID_HOSTS:
             _check_host(hosts)
-    if method != hdrs.METH_CONNECT and _FRAMING_FIELDS.search(fields) is None:
+    # The fields that change how a request is framed or kept: a head without
+    # any of them (most GETs) skips the checks each would need. Looking the
+    # five up costs less than searching the bytes for them.
+    if method != hdrs.METH_CONNECT and not (
+        hdrs.CONTENT_LENGTH in headers
+        or hdrs.TRANSFER_ENCODING in headers
+        or hdrs.CONNECTION in headers
+        or hdrs.UPGRADE in headers
+        or hdrs.CONTENT_ENCODING in headers
+    ):
         # No body, no Connection: the version alone decides keep-alive.
         should_close, compression, upgrade = version is not HttpVersion11, None, False
         framing = NO_BODY
