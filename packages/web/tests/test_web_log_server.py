@@ -277,6 +277,35 @@ async def test_an_async_access_logger_is_awaited(
     assert seen == [("/p", 200)]
 
 
+async def test_a_disabled_async_access_logger_is_never_awaited(
+    aiohttp_raw_server: AiohttpRawServer,
+    aiohttp_client: AiohttpClient,
+    access_log: logging.Logger,
+) -> None:
+    calls: list[str] = []
+
+    class Off(AbstractAsyncAccessLogger):
+        def __init__(self, *args: object) -> None:
+            pass
+
+        @property
+        def enabled(self) -> bool:
+            return False
+
+        async def log(
+            self, request: BaseRequest, response: StreamResponse, request_start: float
+        ) -> None:
+            calls.append(request.path)
+
+    server = await aiohttp_raw_server(ok, access_log=access_log, access_log_class=Off)
+    client = await aiohttp_client(server)
+    for path in ("/a", "/b"):
+        async with client.get(path) as response:
+            assert response.status == 200
+    await client.close()  # waits for anything the server still had to do
+    assert calls == []
+
+
 def test_the_default_class_is_access_logger() -> None:
     assert web_protocol.RequestHandler.__init__.__kwdefaults__ is not None
     defaults = web_protocol.RequestHandler.__init__.__kwdefaults__

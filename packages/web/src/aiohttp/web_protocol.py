@@ -532,10 +532,11 @@ class RequestHandler(BaseProtocol):
     async def _handle(self, message: RawRequestMessage, payload: StreamReader) -> bool:
         """Answer one request; return whether the connection can go on."""
         loop = self._loop
-        # Whether this request is logged is decided now: only a logged
-        # request needs the clock read.
-        access, async_access = self._access_logger, self._async_access_logger
-        logged = access.enabled if access is not None else async_access is not None
+        # Whether this request is logged is decided now, by whichever logger
+        # the server has: only a logged request needs the clock read.
+        sync_logger = self._access_logger
+        access = sync_logger if sync_logger is not None else self._async_access_logger
+        logged = access is not None and access.enabled
         start = loop.time() if logged else 0.0
         writer = StreamWriter(self, loop)
         request = self._request_factory(message, payload, self, writer, self._task)  # type: ignore[arg-type]
@@ -628,11 +629,9 @@ class RequestHandler(BaseProtocol):
         access = self._access_logger
         if access is not None:
             access.log(request, response, self._loop.time() - start)
-            return
-        async_access = self._async_access_logger
-        if async_access is not None and async_access.enabled:
+        elif self._async_access_logger is not None:
             # An async logger gets the start time: it may log it later.
-            await async_access.log(request, response, start)
+            await self._async_access_logger.log(request, response, start)
 
     async def _finish_body(
         self, request: BaseRequest, message: RawRequestMessage, payload: StreamReader
