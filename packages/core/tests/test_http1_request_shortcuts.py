@@ -28,7 +28,7 @@ from aiohttp._http1_head import (
     _request_framing,
     parse_request_head,
 )
-from aiohttp._http1_reader import MessageReader
+from aiohttp._http1_reader import END, MessageReader, Switch
 from aiohttp.base_protocol import BaseProtocol
 from aiohttp.http_exceptions import HttpProcessingError, InvalidHeader, InvalidURLError
 from aiohttp.http_parser import HttpRequestParser
@@ -182,6 +182,8 @@ pieces = st.sampled_from(
         b"POST /z HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n"
         b"Content-Encoding: gzip\r\n\r\n",
         b"GET /ws HTTP/1.1\r\nHost: h\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n",
+        b"GET /u HTTP/1.1\r\nHost: h\r\nConnection: upgrade\r\nUpgrade: tcp\r\n"
+        b"Content-Length: 2\r\n\r\n",
         b"CONNECT h:443 HTTP/1.1\r\nHost: h\r\n\r\n",
         b"GET / HTTP/1.1\r\nHost: h\r\nBad Field\r\n\r\n",
         b"GET / HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n",
@@ -274,6 +276,59 @@ def test_the_lane_declines_anything_else(feeds: list[bytes]) -> None:
     seen, taken = parsed(feeds, lane=True)
     assert taken == (1 if b"Content-Length: 30" in feeds[0] else 0)
     assert seen == parsed(feeds, lane=False)[0]
+
+
+_UPGRADE = (
+    b"GET /ws HTTP/1.1\r\nHost: h\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n"
+)
+
+
+def counting_reader() -> tuple[MessageReader, list[bytes]]:
+    """A request reader that records every head it parses."""
+    parsed_heads: list[bytes] = []
+
+    def parse(head: bytes, limits: Limits) -> tuple[RawRequestMessage, Framing]:
+        parsed_heads.append(head)
+        return parse_request_head(head, limits)
+
+    return MessageReader(parse, LIMITS, lax=False), parsed_heads
+
+
+@pytest.mark.parametrize("lane", [True, False])
+def test_a_switching_head_is_parsed_once(lane: bool) -> None:
+    # The server offers a head to feed_head() and, declined, to feed().
+    reader, parsed_heads = counting_reader()
+    if lane:
+        assert reader.feed_head(_UPGRADE) is None
+    events = reader.feed(_UPGRADE)
+    assert [type(event).__name__ for event in events] == ["Head"]
+    assert events[0].message.path == "/ws"  # type: ignore[union-attr]
+    assert reader.switched
+    assert parsed_heads == [_UPGRADE[:-2]]
+    assert reader.feed(b"frame") == [Switch(b"frame")]
+
+
+def test_a_declined_head_is_not_taken_for_other_bytes() -> None:
+    reader, parsed_heads = counting_reader()
+    assert reader.feed_head(_UPGRADE) is None
+    # Different bytes next: they are read for themselves.
+    events = reader.feed(b"GET /other HTTP/1.1\r\nHost: h\r\n\r\n")
+    assert events[0].message.path == "/other"  # type: ignore[union-attr]
+    assert not reader.switched
+    assert len(parsed_heads) == 2
+
+
+def test_a_declined_head_is_not_reused_once_the_stream_moved_on() -> None:
+    reader, _ = counting_reader()
+    assert reader.feed_head(_UPGRADE) is None
+    post = reader.feed_head(b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n")
+    assert post is not None
+    # Now the same bytes come where the body is: they are body, not a head
+    # (and what follows the body is no request line).
+    body, end, error = reader.feed(_UPGRADE)
+    assert (body, end) == (b"GET", END)
+    assert isinstance(error, HttpProcessingError)
+    assert not reader.switched
 
 
 def test_a_broken_lone_head_fails_the_parser_for_good() -> None:

@@ -142,6 +142,7 @@ class MessageReader:
 
     __slots__ = (
         "_chunk_extensions",
+        "_declined",
         "_error",
         "_lax",
         "_limits",
@@ -168,6 +169,9 @@ class MessageReader:
         self._chunk_extensions = 0
         self._switch_after = False
         self._error: HttpProcessingError | None = None
+        # The switching head feed_head() parsed and declined, with its bytes:
+        # feed() is handed those very bytes next and reuses the parse.
+        self._declined: tuple[bytes, Message, Framing] | None = None
 
     @property
     def switched(self) -> bool:
@@ -191,19 +195,30 @@ class MessageReader:
 
     # -- feeding ---------------------------------------------------------------
 
-    def feed(self, data: bytes) -> list[Event]:
+    def feed(self, data: bytes) -> list[Event]:  # noqa: PLR0911 - early exits, hot path
         """Take the next bytes of the stream; return the events they complete."""
         if self._error is not None:
             return [self._error]
         if self._state is _SWITCHED:
             return [Switch(data)] if data else []
-        try:
-            head = self.feed_head(data)
-        except HttpProcessingError as exc:
-            return [exc]
-        if head is not None:
-            return [head]
-        events: list[Event] = []
+        declined = self._declined  # by the caller's own feed_head(data)?
+        if declined is None:
+            try:
+                head = self.feed_head(data)
+            except HttpProcessingError as exc:
+                return [exc]
+            if head is not None:
+                return [head]
+            declined = self._declined
+        if declined is not None:
+            self._declined = None
+            # The same bytes at the same place in the stream (a caller may
+            # have fed others in between): the same head, parsed once.
+            if declined[0] is data and self._state is _HEAD and not self._pending:
+                events: list[Event] = []
+                self._start_body(declined[1], declined[2], events)
+                return events
+        events = []
         try:
             if self._pending:
                 if not self._complete_pending(data):
@@ -222,8 +237,9 @@ class MessageReader:
         returns the head's event and leaves the reader as ``feed`` would
         (reading the body the head announces, if any); for anything else,
         and for a head that switches protocols, it returns ``None`` and
-        consumes nothing: ``feed`` must take ``data``. A broken head fails
-        the reader, as in ``feed``, and is raised.
+        consumes nothing: ``feed`` must take ``data`` (and, for the
+        switching head, takes this parse of it). A broken head fails the
+        reader, as in ``feed``, and is raised.
         """
         if (
             self._state is not _HEAD
@@ -242,8 +258,9 @@ class MessageReader:
         if framing is NO_BODY:
             return _new_tuple(Head, (message, False))
         if framing.switch:
-            # Rare (Upgrade, CONNECT) and more than one event: parsing the
-            # head again in feed() costs less than a second lane for it.
+            # Rare (Upgrade, CONNECT): the caller must learn of the switch
+            # from feed(), which takes this parse instead of repeating it.
+            self._declined = (data, message, framing)
             return None
         events: list[Event] = []
         self._start_body(message, framing, events)
@@ -260,6 +277,7 @@ class MessageReader:
 
         An incomplete message gives its error as the event.
         """
+        self._declined = None
         if self._error is not None:
             return [self._error]
         state = self._state
