@@ -543,6 +543,69 @@ def test_response_text_must_be_str() -> None:
         Response(text=b"bytes")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("content_type", [None, "text/html", "application/x-made-up"])
+def test_a_repeated_text_response_is_made_as_the_first(
+    content_type: str | None,
+) -> None:
+    # The first response of a kind leaves its headers as a template for the next.
+    first = Response(text="héllo", content_type=content_type)
+    first.headers["X-Mine"] = "1"  # changing one response changes no other
+    first.content_type = "image/png"
+    second = Response(text="wörld", content_type=content_type, status=201)
+    expected = f"{content_type or 'text/plain'}; charset=utf-8"
+    assert dict(second.headers) == {"Content-Type": expected}
+    assert (second.body, second.text, second.status) == (
+        "wörld".encode(),
+        "wörld",
+        201,
+    )
+    assert second.headers is not Response(text="x", content_type=content_type).headers
+
+
+def test_a_text_response_after_a_templated_one_still_honours_its_arguments() -> None:
+    Response(text="x")
+    Response(text="x", content_type="text/html")
+    with pytest.raises(TypeError, match="text argument must be str"):
+        Response(text=b"bytes")  # type: ignore[arg-type]
+    latin = Response(text="é", content_type="text/html", charset="latin-1")
+    assert (latin.headers["Content-Type"], latin.body) == (
+        "text/html; charset=latin-1",
+        b"\xe9",
+    )
+    given = Response(text="é", headers={"X-A": "1"})
+    assert dict(given.headers) == {
+        "X-A": "1",
+        "Content-Type": "text/plain; charset=utf-8",
+    }
+    header = Response(text="é", headers={"Content-Type": "text/csv; charset=latin-1"})
+    assert header.body == b"\xe9"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "message"),
+    [
+        ("text/plain; charset=utf-8", "charset must not be in content_type"),
+        ("text/html\r\nX-Evil: 1", "Control character"),
+    ],
+)
+def test_a_refused_content_type_is_refused_every_time(
+    content_type: str, message: str
+) -> None:
+    for _ in range(2):
+        with pytest.raises(ValueError, match=message):
+            Response(text="x", content_type=content_type)
+
+
+def test_text_response_templates_stay_bounded() -> None:
+    for n in range(web_response._CHECKED_CONTENT_TYPES_MAX + 50):
+        assert Response(text="x", content_type=f"text/x-{n}").content_type == (
+            f"text/x-{n}"
+        )
+    assert (
+        len(web_response._TEXT_HEADERS) <= web_response._CHECKED_CONTENT_TYPES_MAX + 1
+    )
+
+
 def test_response_status_and_reason() -> None:
     resp = Response(status=201, reason="Made", text="x")
     assert (resp.status, resp.reason) == (201, "Made")

@@ -110,6 +110,29 @@ _NEGOTIABLE: tuple[str, ...] = tuple(
 )
 
 
+def _text_body(
+    real_headers: CIMultiDict[str],
+    text: object,
+    headers: LooseHeaders | None,
+    content_type: str | None,
+    charset: str | None,
+) -> bytes:
+    """Encode a response's ``text``, naming its charset in Content-Type."""
+    if not isinstance(text, str):
+        raise TypeError(f"text argument must be str ({type(text)!r})")
+    real_headers[hdrs.CONTENT_TYPE] = (
+        f"{content_type or 'text/plain'}; charset={charset or 'utf-8'}"
+    )
+    if (
+        headers is None
+        and charset is None
+        and (content_type is None or content_type in _CHECKED_CONTENT_TYPES)
+    ):
+        # Checked by now: the next such response copies these headers.
+        _TEXT_HEADERS[content_type] = real_headers.copy()
+    return text.encode(charset or "utf-8")
+
+
 def _close_requested(connection: str) -> bool:
     return any(option.strip() == "close" for option in connection.lower().split(","))
 
@@ -118,6 +141,11 @@ def _close_requested(connection: str) -> bool:
 # few again and again (json_response always passes one).
 _CHECKED_CONTENT_TYPES: Final[set[str]] = {"application/json", "text/html"}
 _CHECKED_CONTENT_TYPES_MAX: Final = 256
+# The headers of a text response made with no headers and no charset, by
+# its content_type argument (None for text/plain): copying a template costs
+# less than setting the field in a new multidict. Templates are never handed
+# out; only content types that passed the checks get one, which bounds it.
+_TEXT_HEADERS: Final[dict[str | None, CIMultiDict[str]]] = {}
 
 
 def _check_content_type_args(
@@ -641,31 +669,35 @@ class Response(StreamResponse):
     ) -> None:
         if body is not None and text is not None:
             raise ValueError("body and text are not allowed together")
-        real_headers: CIMultiDict[str] = (
-            CIMultiDict() if headers is None else CIMultiDict(headers)
+        template = (
+            _TEXT_HEADERS.get(content_type)
+            if text is not None
+            and type(text) is str
+            and headers is None
+            and charset is None
+            else None
         )
-        if charset is not None or (
-            content_type is not None
-            and (headers is not None or content_type not in _CHECKED_CONTENT_TYPES)
-        ):
-            _check_content_type_args(real_headers, content_type, charset)
-        if text is not None and hdrs.CONTENT_TYPE not in real_headers:
-            # The common case, done without parsing anything.
-            if not isinstance(text, str):
-                raise TypeError(f"text argument must be str ({type(text)!r})")
-            if charset is None:
-                charset = "utf-8"
-            real_headers[hdrs.CONTENT_TYPE] = (
-                f"{content_type or 'text/plain'}; charset={charset}"
-            )
-            body = text.encode(charset)
+        if template is not None:
+            # The usual text response: its headers copied from a template.
+            real_headers = template.copy()
+            body = text.encode()  # type: ignore[union-attr]
             text = None
-        elif content_type is not None:
-            real_headers[hdrs.CONTENT_TYPE] = (
-                content_type
-                if charset is None
-                else f"{content_type}; charset={charset}"
-            )
+        else:
+            real_headers = CIMultiDict() if headers is None else CIMultiDict(headers)
+            if charset is not None or (
+                content_type is not None
+                and (headers is not None or content_type not in _CHECKED_CONTENT_TYPES)
+            ):
+                _check_content_type_args(real_headers, content_type, charset)
+            if text is not None and hdrs.CONTENT_TYPE not in real_headers:
+                body = _text_body(real_headers, text, headers, content_type, charset)
+                text = None
+            elif content_type is not None:
+                real_headers[hdrs.CONTENT_TYPE] = (
+                    content_type
+                    if charset is None
+                    else f"{content_type}; charset={charset}"
+                )
         super().__init__(status=status, reason=reason, _real_headers=real_headers)
         if text is not None:
             self.text = text
