@@ -30,7 +30,13 @@ from aiohttp._http1_head import (
 )
 from aiohttp._http1_reader import END, MessageReader, Switch
 from aiohttp.base_protocol import BaseProtocol
-from aiohttp.http_exceptions import HttpProcessingError, InvalidHeader, InvalidURLError
+from aiohttp.http_exceptions import (
+    BadHttpMessage,
+    HttpProcessingError,
+    InvalidHeader,
+    InvalidURLError,
+    LineTooLong,
+)
 from aiohttp.http_parser import HttpRequestParser
 from aiohttp.streams import EMPTY_PAYLOAD, StreamReader
 
@@ -139,6 +145,47 @@ def test_the_url_cache_stays_bounded_and_right() -> None:
         assert len(_http1_head._ORIGIN_URLS) <= limit
     again, _ = parse_request_head(b"GET /item/7?q=7 HTTP/1.1\r\nHost: h\r\n", LIMITS)
     assert str(again.url) == "/item/7?q=7"
+
+
+def test_a_remembered_field_section_still_answers_to_each_servers_limits() -> None:
+    head = b"GET / HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nX-Long: " + b"v" * 60 + b"\r\n"
+    first, _ = parse_request_head(head, LIMITS)
+    again, _ = parse_request_head(head, LIMITS)
+    assert again.headers == first.headers
+    assert again.raw_headers == first.raw_headers
+    # The same bytes under a stricter server: its limits hold.
+    with pytest.raises(BadHttpMessage, match="Too many header fields") as many:
+        parse_request_head(head, Limits(max_headers=2))
+    assert many.value.code == 431
+    with pytest.raises(LineTooLong) as long_line:
+        parse_request_head(head, Limits(max_field_size=40))
+    assert long_line.value.code == 431
+    assert parse_request_head(head, LIMITS)[0].headers["X-Long"] == "v" * 60
+
+
+def test_a_remembered_field_section_is_read_only() -> None:
+    head = b"GET / HTTP/1.1\r\nHost: h\r\nAccept: */*\r\n"
+    first, _ = parse_request_head(head, LIMITS)
+    again, _ = parse_request_head(head, LIMITS)
+    with pytest.raises(TypeError):
+        again.headers["Accept"] = "text/html"  # type: ignore[index]
+    assert first.headers["Accept"] == "*/*"
+    assert isinstance(again.raw_headers, tuple)
+
+
+def test_remembered_field_sections_stay_bounded() -> None:
+    limit = _http1_head._PARSED_SECTIONS_MAX
+    for i in range(limit * 2 + 3):
+        head = f"GET / HTTP/1.1\r\nHost: h\r\nX-Id: {i}\r\n".encode()
+        message, _ = parse_request_head(head, LIMITS)
+        assert message.headers["X-Id"] == str(i)
+        assert len(_http1_head._PARSED_SECTIONS) <= limit
+    big = b"X-Big: " + b"b" * _http1_head._PARSED_SECTION_MAX_SIZE + b"\r\n"
+    parse_request_head(b"GET / HTTP/1.1\r\nHost: h\r\n" + big, LIMITS)
+    assert all(
+        len(section) <= _http1_head._PARSED_SECTION_MAX_SIZE
+        for section in _http1_head._PARSED_SECTIONS
+    )
 
 
 heads = st.sampled_from(

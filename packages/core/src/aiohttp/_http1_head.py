@@ -98,6 +98,17 @@ _ORIGIN_URLS_MAX: Final = 512
 _VALID_HOSTS: Final[set[str]] = set()
 _VALID_HOSTS_MAX: Final = 256
 
+# Field sections parsed lately, with their line counts: a client sends the
+# same fields again and again (its Host, User-Agent, Accept, cookies), and
+# parsing them is most of the cost of a small head. The parse depends on the
+# bytes alone and gives immutable things (a read-only proxy, a tuple of
+# bytes), so requests may share it; the limits, which differ by server, are
+# checked on every request. Emptied when full; large sections are not kept.
+_ParsedSection = tuple[CIMultiDictProxy[str], RawHeaders, int]
+_PARSED_SECTIONS: Final[dict[bytes, _ParsedSection]] = {}
+_PARSED_SECTIONS_MAX: Final = 256
+_PARSED_SECTION_MAX_SIZE: Final = 2048
+
 # A NamedTuple's own constructor is Python code; tuple.__new__ builds the
 # same object in C, three times faster on the path every request takes.
 _new_tuple: Final = tuple.__new__
@@ -187,26 +198,36 @@ def _parse_led_fields(
     start line through the CRLF ending the last field:
     ``b"\\nA: 1\\r\\nB: 2\\r\\n"``.
     """
-    count = led.count(b"\n") - 1  # the last LF starts no line
+    parsed = _PARSED_SECTIONS.get(led)
+    count = led.count(b"\n") - 1 if parsed is None else parsed[2]
     if count > limits.max_headers:
         raise BadHttpMessage("Too many header fields received", code=431)
     if len(led) > limits.max_field_size:
         _check_field_lengths(led, limits.max_field_size)
-    raw: list[tuple[bytes, bytes]] = _FIELD_LINE.findall(led)
-    if len(raw) != count:
+    if parsed is not None:
+        return parsed[0], parsed[1]
+    # A section not seen lately: each line must match (the last LF in it
+    # starts no line).
+    found: list[tuple[bytes, bytes]] = _FIELD_LINE.findall(led)
+    if len(found) != count:
         raise InvalidHeader(_first_bad_line(led))
     try:
         # Names are tokens (ASCII), so UTF-8 reads them as Latin-1 would,
         # and a decode() without arguments skips parsing them; values are
         # nearly always valid UTF-8, and a strict decode is much faster than
         # one with an error handler.
-        pairs = [(name.decode(), value.decode()) for name, value in raw]
+        pairs = [(name.decode(), value.decode()) for name, value in found]
     except UnicodeDecodeError:
         pairs = [
             (name.decode("latin-1"), value.decode("utf-8", "surrogateescape"))
-            for name, value in raw
+            for name, value in found
         ]
-    return CIMultiDictProxy(CIMultiDict(pairs)), tuple(raw)
+    headers, raw = CIMultiDictProxy(CIMultiDict(pairs)), tuple(found)
+    if len(led) <= _PARSED_SECTION_MAX_SIZE:
+        if len(_PARSED_SECTIONS) >= _PARSED_SECTIONS_MAX:
+            _PARSED_SECTIONS.clear()
+        _PARSED_SECTIONS[led] = (headers, raw, count)
+    return headers, raw
 
 
 def _check_field_lengths(led: bytes, limit: int) -> None:
