@@ -29,6 +29,7 @@ from aiohttp._http1_head import (
     parse_request_head,
 )
 from aiohttp._http1_reader import END, MessageReader, Switch
+from aiohttp._http_version import HttpVersion10
 from aiohttp.base_protocol import BaseProtocol
 from aiohttp.http_exceptions import (
     BadHttpMessage,
@@ -134,7 +135,7 @@ def test_a_cached_target_still_refuses_connect() -> None:
 
 
 def test_the_url_cache_stays_bounded_and_right() -> None:
-    limit = _http1_head._ORIGIN_URLS_MAX
+    limit = _http1_head._REQUEST_LINES_MAX
     for i in range(limit * 2 + 3):
         target = f"/item/{i}?q={i}"
         message, _ = parse_request_head(
@@ -142,9 +143,21 @@ def test_the_url_cache_stays_bounded_and_right() -> None:
         )
         assert message.url.path == f"/item/{i}"
         assert message.url.query_string == f"q={i}"
-        assert len(_http1_head._ORIGIN_URLS) <= limit
+        assert len(_http1_head._REQUEST_LINES) <= limit
     again, _ = parse_request_head(b"GET /item/7?q=7 HTTP/1.1\r\nHost: h\r\n", LIMITS)
     assert str(again.url) == "/item/7?q=7"
+
+
+def test_a_remembered_request_line_still_answers_to_each_servers_limit() -> None:
+    head = b"GET /" + b"p" * 40 + b" HTTP/1.1\r\nHost: h\r\n"
+    assert parse_request_head(head, LIMITS)[0].path == "/" + "p" * 40
+    with pytest.raises(LineTooLong) as long_line:
+        parse_request_head(head, Limits(max_line_size=20))
+    assert long_line.value.code == 414
+    # The same target in another method or version is another line.
+    ten, _ = parse_request_head(head.replace(b"1.1", b"1.0"), LIMITS)
+    post, _ = parse_request_head(head.replace(b"GET", b"POST"), LIMITS)
+    assert (ten.version, ten.method, post.method) == (HttpVersion10, "GET", "POST")
 
 
 def test_a_remembered_field_section_still_answers_to_each_servers_limits() -> None:

@@ -88,12 +88,14 @@ _HOST = re.compile(
     r"(?:\[[0-9A-Fa-f:.vV]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?"
 )
 
-# URLs of recent origin-form targets: building one costs more than parsing
-# the rest of a small head, and clients ask for the same paths again and
-# again. URLs are immutable, so sharing one is safe; the cache is emptied
-# when full, which bounds it whatever the targets.
-_ORIGIN_URLS: Final[dict[str, URL]] = {}
-_ORIGIN_URLS_MAX: Final = 512
+# Recent request lines with origin-form targets, parsed: building the URL
+# alone costs more than parsing the rest of a small head, and clients send
+# the same lines again and again. What a line gives is immutable (strings,
+# a version, a URL), so sharing it is safe; the dict is emptied when full,
+# which bounds it whatever the lines.
+_RequestLine = tuple[str, str, HttpVersion, URL]
+_REQUEST_LINES: Final[dict[bytes, _RequestLine]] = {}
+_REQUEST_LINES_MAX: Final = 512
 # Host values found valid: a server hears the same few names all day.
 _VALID_HOSTS: Final[set[str]] = set()
 _VALID_HOSTS_MAX: Final = 256
@@ -199,6 +201,7 @@ def _parse_led_fields(
     ``b"\\nA: 1\\r\\nB: 2\\r\\n"``.
     """
     parsed = _PARSED_SECTIONS.get(led)
+    # (The last LF in the section starts no line.)
     count = led.count(b"\n") - 1 if parsed is None else parsed[2]
     if count > limits.max_headers:
         raise BadHttpMessage("Too many header fields received", code=431)
@@ -206,8 +209,7 @@ def _parse_led_fields(
         _check_field_lengths(led, limits.max_field_size)
     if parsed is not None:
         return parsed[0], parsed[1]
-    # A section not seen lately: each line must match (the last LF in it
-    # starts no line).
+    # A section not seen lately: every line must match.
     found: list[tuple[bytes, bytes]] = _FIELD_LINE.findall(led)
     if len(found) != count:
         raise InvalidHeader(_first_bad_line(led))
@@ -368,17 +370,9 @@ def parse_request_head(
     line_end = head.find(b"\r\n")
     if line_end > limits.max_line_size:
         raise LineTooLong("request line", limits.max_line_size, line_end, code=414)
-    match = _REQUEST_LINE.fullmatch(head[:line_end].decode("latin-1"))
-    if match is None:
-        raise _bad_request_line(head[:line_end])
-    method, target, version_text = match.groups()
-    version = _VERSIONS.get(version_text)
-    if version is None:
-        shown = match.string
-        raise BadStatusLine(shown, f"Unsupported HTTP version in {shown!r}", code=505)
-    url = None if method == hdrs.METH_CONNECT else _ORIGIN_URLS.get(target)
-    if url is None:
-        url = _remembered_url(method, target)
+    line = head[:line_end]
+    known = _REQUEST_LINES.get(line)
+    method, target, version, url = _parse_request_line(line) if known is None else known
 
     # The fields from the LF ending the request line to the last field's
     # CRLF (only that LF when there are none).
@@ -436,14 +430,22 @@ def _bad_request_line(line: bytes) -> BadHttpMessage:
     return BadStatusLine(shown)
 
 
-def _remembered_url(method: str, target: str) -> URL:
-    """``_request_url``, kept for the next request when in origin form."""
-    url = _request_url(method, target)
-    if target[0] == "/":
-        if len(_ORIGIN_URLS) >= _ORIGIN_URLS_MAX:
-            _ORIGIN_URLS.clear()
-        _ORIGIN_URLS[target] = url
-    return url
+def _parse_request_line(line: bytes) -> _RequestLine:
+    """Method, target, version and URL; kept when the target is origin-form."""
+    match = _REQUEST_LINE.fullmatch(line.decode("latin-1"))
+    if match is None:
+        raise _bad_request_line(line)
+    method, target, version_text = match.groups()
+    version = _VERSIONS.get(version_text)
+    if version is None:
+        shown = match.string
+        raise BadStatusLine(shown, f"Unsupported HTTP version in {shown!r}", code=505)
+    parsed = (method, target, version, _request_url(method, target))
+    if target[0] == "/" and method != hdrs.METH_CONNECT:
+        if len(_REQUEST_LINES) >= _REQUEST_LINES_MAX:
+            _REQUEST_LINES.clear()
+        _REQUEST_LINES[line] = parsed
+    return parsed
 
 
 def _request_url(method: str, target: str) -> URL:
