@@ -1,8 +1,9 @@
 """The request parser's shortcuts give the answers of its general rules.
 
 ``parse_request_head`` skips the Connection, framing and coding checks for
-a head that carries none of the fields they read, reuses the URL of a
-target it has seen and remembers the Host values it found valid, and
+a head that carries none of the fields they read, reuses what parsing a
+recent request line or field section gave (checking each server's limits
+again) and remembers the Host values it found valid, and
 ``MessageReader`` parses a lone whole head without its state machine;
 ``HttpRequestParser.feed_head`` gives a server the message of such a head
 without ``feed_data``'s event loop. Each shortcut must answer as the

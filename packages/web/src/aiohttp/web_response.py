@@ -110,29 +110,6 @@ _NEGOTIABLE: tuple[str, ...] = tuple(
 )
 
 
-def _text_body(
-    real_headers: CIMultiDict[str],
-    text: object,
-    headers: LooseHeaders | None,
-    content_type: str | None,
-    charset: str | None,
-) -> bytes:
-    """Encode a response's ``text``, naming its charset in Content-Type."""
-    if not isinstance(text, str):
-        raise TypeError(f"text argument must be str ({type(text)!r})")
-    real_headers[hdrs.CONTENT_TYPE] = (
-        f"{content_type or 'text/plain'}; charset={charset or 'utf-8'}"
-    )
-    if (
-        headers is None
-        and charset is None
-        and (content_type is None or content_type in _CHECKED_CONTENT_TYPES)
-    ):
-        # Checked by now: the next such response copies these headers.
-        _TEXT_HEADERS[content_type] = real_headers.copy()
-    return text.encode(charset or "utf-8")
-
-
 def _close_requested(connection: str) -> bool:
     return any(option.strip() == "close" for option in connection.lower().split(","))
 
@@ -165,6 +142,29 @@ def _check_content_type_args(
             "passing both Content-Type header and "
             "content_type or charset params is forbidden"
         )
+
+
+def _text_body(
+    real_headers: CIMultiDict[str],
+    text: object,
+    headers: LooseHeaders | None,
+    content_type: str | None,
+    charset: str | None,
+) -> bytes:
+    """Encode a response's ``text``, naming its charset in Content-Type."""
+    if not isinstance(text, str):
+        raise TypeError(f"text argument must be str ({type(text)!r})")
+    real_headers[hdrs.CONTENT_TYPE] = (
+        f"{content_type or 'text/plain'}; charset={charset or 'utf-8'}"
+    )
+    if (
+        headers is None
+        and charset is None
+        and (content_type is None or content_type in _CHECKED_CONTENT_TYPES)
+    ):
+        # Checked by now: the next such response copies these headers.
+        _TEXT_HEADERS[content_type] = real_headers.copy()
+    return text.encode(charset or "utf-8")
 
 
 class StreamResponse(ResponseState, ResponseHeadersMixin):
